@@ -1,0 +1,206 @@
+"""The event lexicon and the PLOVER ontology, loaded from data files and schema-checked.
+
+``data/plover.yaml`` holds the 16 PLOVER types (quad class, scale, modes) and contexts;
+``data/lexicon.yaml`` the words that signal events. Users add entries with their own YAML files
+(``events.extra_lexicons``), read after the packaged one: their entries are tried first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from eventwatch.errors import DataFileError
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TypeSpec(_Model):
+    quad: int = Field(ge=1, le=4)
+    scale: float = Field(ge=-10, le=10)
+    modes: list[str]
+
+
+class Ontology(_Model):
+    version: int
+    types: dict[str, TypeSpec]
+    contexts: list[str]
+    legacy: dict[str, dict[str, str]] = {}
+
+    def check(self, event_type: str, mode: str | None, contexts: list[str], where: str) -> None:
+        if event_type not in self.types:
+            raise ValueError(f"{where}: unknown PLOVER type {event_type!r}")
+        if mode is not None and mode not in self.types[event_type].modes:
+            raise ValueError(f"{where}: mode {mode!r} is not a mode of {event_type}")
+        for context in contexts:
+            if context not in self.contexts:
+                raise ValueError(f"{where}: unknown PLOVER context {context!r}")
+
+
+class Entry(_Model):
+    """One lexicon entry: a word that signals an event type."""
+
+    lemma: str
+    type: str
+    mode: str | None = None
+    contexts: list[str] = []
+    objects: list[str] = []
+    not_objects: list[str] = []
+    compounds: list[str] = []
+    embedded: list[str] = []
+    size: Literal["dead", "injured", "arrested"] | None = None
+    confidence: float = Field(0.8, gt=0, le=1)
+
+
+class Modality(_Model):
+    planned: list[str]
+    hypothetical: list[str]
+    threatened: list[str]
+    negated: list[str]
+    hypothetical_nouns: list[str]
+    planned_nouns: list[str]
+    threatened_nouns: list[str]
+    negated_nouns: list[str]
+    modal_hypothetical: list[str]
+    modal_planned: list[str]
+    conditional_marks: list[str]
+    negators: list[str]
+
+
+class LexiconFile(_Model):
+    version: int
+    roles: dict[str, list[str]] = {}
+    threaten_modes: dict[str, str] = {}
+    light_verbs: list[str] = []
+    modality: Modality | None = None
+    speech_verbs: list[str] = []
+    object_control: list[str] = []
+    number_words: dict[str, int] = {}
+    irregular: dict[str, str] = {}
+    verbs: list[Entry] = []
+    nouns: list[Entry] = []
+    noun_subject_verbs: list[str] = []
+    context_cues: dict[str, list[str]] = {}
+
+    @model_validator(mode="after")
+    def _roles_known(self) -> LexiconFile:
+        allowed = {"dobj", "dative"}
+        for event_type, roles in self.roles.items():
+            for role in roles:
+                if role not in allowed and not role.isalpha():
+                    raise ValueError(f"roles.{event_type}: {role!r} is not dobj, dative or a word")
+        return self
+
+
+class Lexicon:
+    """Indexed lexicon: entries by lemma, in the order they should be tried."""
+
+    def __init__(self, ontology: Ontology, files: list[LexiconFile]) -> None:
+        base = files[0]
+        if base.modality is None:
+            raise DataFileError("the packaged lexicon has no 'modality' section")
+        self.ontology = ontology
+        self.modality: Modality = base.modality
+        self.roles: dict[str, list[str]] = {}
+        self.threaten_modes: dict[str, str] = {}
+        self.light_verbs: set[str] = set()
+        self.speech_verbs: set[str] = set()
+        self.object_control: set[str] = set()
+        self.number_words: dict[str, int] = {}
+        self.irregular: dict[str, str] = {}
+        self.noun_subject_verbs: set[str] = set()
+        self.context_cues: dict[str, str] = {}
+        self.verbs: dict[str, list[Entry]] = defaultdict(list)
+        self.nouns: dict[str, list[Entry]] = defaultdict(list)
+        # user files (read last) are tried first
+        for lex in reversed(files):
+            self._add(lex)
+        for table in (self.verbs, self.nouns):
+            for lemma, entries in table.items():
+                # entries constrained by objects or compounds first; stable otherwise
+                table[lemma] = sorted(entries, key=lambda e: not (e.objects or e.compounds))
+
+    def _add(self, lex: LexiconFile) -> None:
+        for event_type, roles in lex.roles.items():
+            self.roles.setdefault(event_type, roles)
+        for event_type, mode in lex.threaten_modes.items():
+            self.threaten_modes.setdefault(event_type, mode)
+        self.light_verbs.update(lex.light_verbs)
+        self.speech_verbs.update(lex.speech_verbs)
+        self.object_control.update(lex.object_control)
+        self.noun_subject_verbs.update(lex.noun_subject_verbs)
+        for form, lemma in lex.irregular.items():
+            self.irregular.setdefault(form.lower(), lemma.lower())
+        for word, value in lex.number_words.items():
+            self.number_words.setdefault(word, value)
+        for context, cues in lex.context_cues.items():
+            for cue in cues:
+                self.context_cues.setdefault(cue.lower(), context)
+        for entry in lex.verbs:
+            self.verbs[entry.lemma.lower()].append(entry)
+        for entry in lex.nouns:
+            self.nouns[entry.lemma.lower()].append(entry)
+
+    @property
+    def phrasal_particles(self) -> set[str]:
+        return {lemma.split(" ", 1)[1] for lemma in self.verbs if " " in lemma}
+
+
+def _read_yaml(source: str, text: str) -> dict:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise DataFileError(f"{source}: expected a mapping at the top level")
+    return data
+
+
+def _packaged(name: str) -> tuple[str, str]:
+    path = resources.files("eventwatch.events") / "data" / name
+    return f"eventwatch/events/data/{name}", path.read_text(encoding="utf-8")
+
+
+def load_ontology() -> Ontology:
+    source, text = _packaged("plover.yaml")
+    try:
+        return Ontology.model_validate(_read_yaml(source, text))
+    except ValidationError as exc:
+        raise DataFileError(f"{source}: {exc}") from exc
+
+
+def _load_file(source: str, text: str, ontology: Ontology) -> LexiconFile:
+    try:
+        lex = LexiconFile.model_validate(_read_yaml(source, text))
+        for kind, entries in (("verbs", lex.verbs), ("nouns", lex.nouns)):
+            for entry in entries:
+                ontology.check(entry.type, entry.mode, entry.contexts, f"{kind}.{entry.lemma}")
+        for event_type in lex.roles:
+            ontology.check(event_type, None, [], f"roles.{event_type}")
+        for context in lex.context_cues:
+            ontology.check("AGREE", None, [context], f"context_cues.{context}")
+    except (ValidationError, ValueError) as exc:
+        raise DataFileError(f"{source}: {exc}") from exc
+    return lex
+
+
+@cache
+def load_lexicon(extra: tuple[Path, ...] = ()) -> Lexicon:
+    """The packaged lexicon plus the user's files, validated against the ontology."""
+    ontology = load_ontology()
+    files = [_load_file(*_packaged("lexicon.yaml"), ontology)]
+    for path in extra:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DataFileError(f"{path}: cannot read lexicon file: {exc}") from exc
+        files.append(_load_file(str(path), text, ontology))
+    return Lexicon(ontology, files)
