@@ -1,0 +1,58 @@
+"""eventwatch: open news in, auditable PLOVER event data out.
+
+The names below are imported lazily, so that ``import eventwatch.records`` stays cheap (no spaCy).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module, metadata
+from typing import TYPE_CHECKING, Any
+
+try:
+    __version__ = metadata.version("eventwatch")
+except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+_EXPORTS = {
+    "analyze": "eventwatch.api",
+    "events_frame": "eventwatch.api",
+    "open_store": "eventwatch.api",
+    "Settings": "eventwatch.config",
+    "load_settings": "eventwatch.config",
+    "Actor": "eventwatch.records",
+    "Article": "eventwatch.records",
+    "Event": "eventwatch.records",
+    "EventDate": "eventwatch.records",
+    "Modality": "eventwatch.records",
+    "Place": "eventwatch.records",
+    "Span": "eventwatch.records",
+    "Status": "eventwatch.records",
+}
+__all__ = [
+    "Actor",
+    "Article",
+    "Event",
+    "EventDate",
+    "Modality",
+    "Place",
+    "Settings",
+    "Span",
+    "Status",
+    "__version__",
+    "analyze",
+    "events_frame",
+    "load_settings",
+    "open_store",
+]
+
+if TYPE_CHECKING:
+    from eventwatch.api import analyze, events_frame, open_store
+    from eventwatch.config import Settings, load_settings
+    from eventwatch.records import Actor, Article, Event, EventDate, Modality, Place, Span, Status
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'eventwatch' has no attribute {name!r}")
+    return getattr(import_module(module), name)

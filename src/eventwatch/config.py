@@ -23,8 +23,10 @@ class _Section(BaseModel):
 
 class NlpSettings(_Section):
     model: str = Field("md", description="spaCy pipeline: 'md', 'sm', a package name or a path")
-    n_process: int = Field(1, ge=1, description="processes for nlp.pipe (1 = in-process)")
-    batch_size: int = Field(32, ge=1, description="articles per nlp.pipe batch")
+    n_process: int = Field(
+        1, ge=1, description="worker processes that parse and code articles (1 = in-process)"
+    )
+    batch_size: int = Field(32, ge=1, description="articles parsed (and sent to a worker) at once")
     max_chars: int = Field(200_000, ge=1000, description="longer bodies are cut to this size")
 
 
@@ -61,7 +63,17 @@ class StoreSettings(_Section):
     path: Path = Field(Path("eventwatch.db"), description="SQLite database file")
 
 
+class PipelineSettings(_Section):
+    stages: list[str] = Field(
+        ["actors", "places", "events"], description="stages run after the parse, in order"
+    )
+    max_failed_ratio: float = Field(
+        0.0, ge=0, le=1, description="share of failed articles a run tolerates before exit code 3"
+    )
+
+
 class Settings(_Section):
+    pipeline: PipelineSettings = PipelineSettings()
     nlp: NlpSettings = NlpSettings()
     ingest: IngestSettings = IngestSettings()
     actors: ActorSettings = ActorSettings()

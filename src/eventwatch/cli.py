@@ -1,0 +1,451 @@
+"""The ``eventwatch`` command: a thin layer over the library.
+
+Each command reads the settings (``--config`` file, environment, options), calls one library
+function and prints its result. Domain errors (:class:`eventwatch.errors.EventwatchError`) become a
+one-line message and exit code 1 here, at the edge, and nowhere else. Exit codes: 0 success,
+1 error, 2 bad usage, 3 a run finished but more articles failed than ``--max-failed-ratio`` allows.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from eventwatch.config import Settings, load_settings
+from eventwatch.errors import EventwatchError
+from eventwatch.records import Article, Event
+
+app = typer.Typer(
+    name="eventwatch",
+    help="Open news in, auditable PLOVER event data out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+EXIT_ERROR = 1
+EXIT_FAILURES = 3
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    plover_json = "plover-json"
+    csv = "csv"
+    geojson = "geojson"
+
+
+# ---------------------------------------------------------------------------- shared options
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Settings file (YAML); default $EVENTWATCH_CONFIG."),
+]
+DbOpt = Annotated[
+    Path | None, typer.Option("--db", help="SQLite database file (default: store.path).")
+]
+ActorOpt = Annotated[str | None, typer.Option(help="Actor name or code contains this.")]
+RecipientOpt = Annotated[str | None, typer.Option(help="Recipient name or code contains this.")]
+TypeOpt = Annotated[
+    list[str] | None, typer.Option("--type", "-t", help="PLOVER event type (repeatable).")
+]
+CountryOpt = Annotated[
+    str | None, typer.Option(help="ISO3 country of the actor, recipient or place.")
+]
+PlaceOpt = Annotated[str | None, typer.Option(help="Place name (as written or GeoNames).")]
+ModalityOpt = Annotated[
+    list[str] | None,
+    typer.Option("--modality", "-m", help="asserted, planned, threatened, ... (repeatable)."),
+]
+SinceOpt = Annotated[str | None, typer.Option(help="Events on or after this date (YYYY-MM-DD).")]
+UntilOpt = Annotated[str | None, typer.Option(help="Events on or before this date (YYYY-MM-DD).")]
+TextOpt = Annotated[
+    str | None, typer.Option("--text", help="Full-text query on the evidence sentence (FTS5).")
+]
+ArticleOpt = Annotated[str | None, typer.Option("--article", help="Only this article's events.")]
+LimitOpt = Annotated[int | None, typer.Option(help="At most this many events.")]
+
+
+@contextmanager
+def _domain_errors() -> Iterator[None]:
+    try:
+        yield
+    except EventwatchError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _settings(config: Path | None, db: Path | None = None, **sections: Any) -> Settings:
+    """Settings from the file and environment, with the options given on the command line on
+    top (an option left out is None and changes nothing)."""
+    overrides: dict[str, dict[str, Any]] = {}
+    for name, values in sections.items():
+        given = {key: value for key, value in values.items() if value is not None}
+        if given:
+            overrides[name] = given
+    if db is not None:
+        overrides.setdefault("store", {})["path"] = db
+    return load_settings(config, **overrides)
+
+
+def _parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
+        ) from None
+
+
+def _query(**filters: Any) -> Any:
+    from eventwatch.store import EventQuery
+
+    filters["since"] = _parse_day(filters.get("since"), "--since")
+    filters["until"] = _parse_day(filters.get("until"), "--until")
+    filters["types"] = [t.upper() for t in filters.pop("types") or []] or None
+    filters["modalities"] = [m.lower() for m in filters.pop("modalities") or []] or None
+    return EventQuery(**{k: v for k, v in filters.items() if v is not None})
+
+
+# ---------------------------------------------------------------------------- run
+@app.command()
+def run(
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="Files, directories (recursive), http(s) URLs, or - for stdin."),
+    ],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format",
+            help="Force the input format: text, html, feed, jsonl, json, csv or tsv.",
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="spaCy pipeline: md (default), sm, a package or a path.")
+    ] = None,
+    processes: Annotated[
+        int | None, typer.Option("--processes", "-j", min=1, help="Worker processes.")
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Articles per batch.")] = None,
+    text_field: Annotated[
+        str | None, typer.Option(help="JSONL/CSV field holding the body.")
+    ] = None,
+    title_field: Annotated[
+        str | None, typer.Option(help="JSONL/CSV field holding the title.")
+    ] = None,
+    published_field: Annotated[
+        str | None, typer.Option(help="JSONL/CSV field holding the publication date.")
+    ] = None,
+    url_field: Annotated[str | None, typer.Option(help="JSONL/CSV field holding the URL.")] = None,
+    outlet_field: Annotated[
+        str | None, typer.Option(help="JSONL/CSV field holding the outlet.")
+    ] = None,
+    fetch_links: Annotated[
+        bool | None,
+        typer.Option(
+            "--fetch-links/--no-fetch-links", help="Fetch the pages feed entries link to."
+        ),
+    ] = None,
+    recode: Annotated[
+        bool, typer.Option(help="Code again articles the database already holds.")
+    ] = False,
+    max_failed_ratio: Annotated[
+        float | None,
+        typer.Option(min=0, max=1, help="Share of failed articles tolerated before exit code 3."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Read articles, code their events and store everything in the database."""
+    from eventwatch.runner import run as run_sources
+    from eventwatch.store import Store
+
+    ingest = {
+        "text_field": text_field,
+        "title_field": title_field,
+        "published_field": published_field,
+        "url_field": url_field,
+        "outlet_field": outlet_field,
+        "fetch_links": fetch_links,
+    }
+    with _domain_errors():
+        settings = _settings(
+            config,
+            db,
+            nlp={"model": model, "n_process": processes, "batch_size": batch_size},
+            ingest=ingest,
+            pipeline={"max_failed_ratio": max_failed_ratio},
+        )
+        stdin = sys.stdin.buffer if "-" in sources else None
+        with Store.open(settings.store.path) as store, _progress(quiet) as advance:
+            summary = run_sources(
+                sources, settings, store, stdin=stdin, fmt=input_format, progress=advance
+            )
+        _print_summary(summary, settings)
+    if summary.failed and summary.failed_ratio > settings.pipeline.max_failed_ratio:
+        raise typer.Exit(EXIT_FAILURES)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Any]:
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[bold]coding articles"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed} read · {task.fields[events]} events"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("run", total=None, events=0)
+        counter = {"events": 0}
+
+        def advance(article: Article) -> None:
+            counter["events"] += len(article.events)
+            progress.update(task, advance=1, events=counter["events"])
+
+        yield advance
+
+
+def _print_summary(summary: Any, settings: Settings) -> None:
+    table = Table(title="eventwatch run", show_header=True, header_style="bold")
+    for name in ("read", "coded", "unchanged", "skipped", "failed", "events"):
+        table.add_column(name, justify="right")
+    table.add_row(
+        *(str(getattr(summary, n)) for n in ("read", "coded", "unchanged", "skipped", "failed")),
+        str(summary.events),
+    )
+    out.print(table)
+    if summary.modalities:
+        parts = ", ".join(f"{k} {v}" for k, v in summary.modalities.most_common())
+        out.print(f"events by modality: {parts}")
+    for reason, count in summary.skips.most_common():
+        out.print(f"[yellow]skipped[/] {count} × {reason}", highlight=False)
+    for source, reason in summary.failures:
+        out.print(f"[red]failed[/] {source}: {reason}", highlight=False)
+    rate = summary.read / summary.seconds if summary.seconds else 0.0
+    out.print(f"{summary.seconds:.1f} s, {rate:.1f} articles/s", highlight=False)
+    path = settings.store.path
+    out.print(f"results: [bold]{path.resolve()}[/]  (run {summary.run_id})", highlight=False)
+    out.print(f"next: eventwatch events --db {path}   ·   eventwatch show ARTICLE_ID --db {path}")
+
+
+# ---------------------------------------------------------------------------- events
+@app.command()
+def events(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+    recipient: RecipientOpt = None,
+    types: TypeOpt = None,
+    country: CountryOpt = None,
+    place: PlaceOpt = None,
+    modalities: ModalityOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    text: TextOpt = None,
+    article: ArticleOpt = None,
+    limit: LimitOpt = None,
+    output_format: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table, json (lines) or csv.")
+    ] = TableFormat.table,
+) -> None:
+    """List stored events, filtered."""
+    from eventwatch.store import Store
+
+    with _domain_errors():
+        settings = _settings(config, db)
+        query = _query(
+            actor=actor, recipient=recipient, types=types, country=country, place=place,
+            modalities=modalities, since=since, until=until, text=text, article_id=article,
+            limit=limit,
+        )  # fmt: skip
+        with Store.open(settings.store.path) as store:
+            if output_format == TableFormat.table:
+                _print_events(store.events(query))
+            else:
+                fmt = "plover-json" if output_format == TableFormat.json else "csv"
+                store.export(fmt, sys.stdout, query)
+
+
+def _who(actor: Any) -> str:
+    if actor is None:
+        return ""
+    return f"{actor.name} ({actor.code})" if actor.code else actor.name
+
+
+def _print_events(rows: Iterator[Event]) -> None:
+    table = Table(show_lines=False, header_style="bold", expand=True)
+    for name, style in (
+        ("date", "cyan"), ("type", "bold"), ("modality", "magenta"), ("actor", ""),
+        ("recipient", ""), ("place", "green"), ("evidence", "dim"), ("article", "dim"),
+    ):  # fmt: skip
+        table.add_column(name, style=style, overflow="fold")
+    count = 0
+    for event in rows:
+        count += 1
+        kind = event.event_type + (f"/{event.mode}" if event.mode else "")
+        place = event.place.name if event.place else ""
+        day = event.date.value.isoformat() if event.date.value else ""
+        evidence = event.evidence.text
+        table.add_row(
+            day, kind, str(event.modality), _who(event.actor), _who(event.recipient), place,
+            evidence if len(evidence) <= 160 else evidence[:157] + "...", event.article_id[:10],
+        )  # fmt: skip
+    out.print(table)
+    out.print(f"{count} event(s)")
+
+
+# ---------------------------------------------------------------------------- show
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix of it).")],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Show one article with its events highlighted in the text."""
+    from eventwatch.store import Store
+
+    with _domain_errors():
+        settings = _settings(config, db)
+        with Store.open(settings.store.path) as store:
+            article = store.article(store.resolve_article_id(article_id))
+    if article is None:
+        err.print(f"[bold red]error:[/] no article {article_id!r}")
+        raise typer.Exit(EXIT_ERROR)
+    _print_article(article)
+
+
+def _print_article(article: Article) -> None:
+    out.print(Text(article.title or "(untitled)", style="bold underline"))
+    meta = [
+        f"id {article.id}",
+        f"status {article.status}" + (f" ({article.reason})" if article.reason else ""),
+        f"published {article.published.isoformat() if article.published else '?'}",
+        f"outlet {article.outlet or '?'}",
+        f"language {article.language or '?'}",
+    ]
+    out.print(" · ".join(meta), style="dim", highlight=False)
+    if article.url or article.source:
+        out.print(article.url or article.source, style="dim", highlight=False)
+    body = Text(article.text)
+    for event in article.events:
+        if event.evidence.field == "body":
+            body.stylize("on grey23", event.evidence.start, event.evidence.end)
+        if event.trigger.field == "body":
+            body.stylize("bold yellow", event.trigger.start, event.trigger.end)
+    out.print()
+    out.print(body)
+    out.print()
+    for number, event in enumerate(article.events, start=1):
+        kind = event.event_type + (f"/{event.mode}" if event.mode else "")
+        parts = [
+            f"[bold]{number}. {kind}[/] [magenta]{event.modality}[/]",
+            f"actor {_who(event.actor) or '-'}",
+            f"recipient {_who(event.recipient) or '-'}",
+            f"place {event.place.name if event.place else '-'}",
+            f"date {event.date.value or '-'} ({event.date.source})",
+        ]
+        if event.attributed_to is not None:
+            parts.append(f"according to {_who(event.attributed_to)}")
+        out.print(" · ".join(parts), highlight=False)
+        out.print(
+            f"   “{event.trigger.text}” in {event.evidence.field} "
+            f"[{event.evidence.start}:{event.evidence.end}]",
+            style="dim",
+            highlight=False,
+        )
+
+
+# ---------------------------------------------------------------------------- articles
+@app.command()
+def articles(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only articles with this status: coded, skipped, failed.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many articles.")] = 50,
+) -> None:
+    """List stored articles with their status (and why they were skipped or failed)."""
+    from eventwatch.store import Store
+
+    with _domain_errors():
+        settings = _settings(config, db)
+        with Store.open(settings.store.path) as store:
+            rows = list(store.list_articles(status=status, limit=limit))
+    table = Table(header_style="bold", expand=True)
+    for name in ("id", "status", "events", "published", "title / reason", "source"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        label = row["title"] if row["status"] == "coded" else row["reason"] or row["title"]
+        table.add_row(
+            row["id"][:10], row["status"], str(row["events"]), (row["published"] or "")[:10],
+            label or "", row["source"] or "",
+        )  # fmt: skip
+    out.print(table)
+
+
+# ---------------------------------------------------------------------------- export
+@app.command()
+def export(
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="plover-json, csv or geojson.")
+    ] = ExportFormat.plover_json,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+    recipient: RecipientOpt = None,
+    types: TypeOpt = None,
+    country: CountryOpt = None,
+    place: PlaceOpt = None,
+    modalities: ModalityOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    text: TextOpt = None,
+) -> None:
+    """Export events as PLOVER JSON, CSV or GeoJSON."""
+    from eventwatch.store import Store
+
+    with _domain_errors():
+        settings = _settings(config, db)
+        query = _query(
+            actor=actor, recipient=recipient, types=types, country=country, place=place,
+            modalities=modalities, since=since, until=until, text=text,
+        )  # fmt: skip
+        with Store.open(settings.store.path) as store:
+            if output is None:
+                store.export(output_format.value, sys.stdout, query)
+                return
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                rows = store.export(output_format.value, handle, query)
+    err.print(f"{rows} event(s) written to {output.resolve()}", highlight=False)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
