@@ -103,10 +103,17 @@ def failed_article(source: str, reason: str) -> Article:
     )
 
 
+def skipped_article(source: str, reason: str) -> Article:
+    """The record of an input deliberately not read (an empty file, an unsupported file type)."""
+    article = failed_article(source, reason)
+    article.status = Status.SKIPPED
+    return article
+
+
 def too_large(size: int | None, max_bytes: int) -> str:
     """The failure reason for an input over ``max_bytes`` (``size`` None: not known exactly)."""
     if size is None:
-        return f"too large: more than {max_bytes} bytes > max_bytes ({max_bytes})"
+        return f"too large: more than max_bytes ({max_bytes}) bytes"
     return f"too large: {size} bytes > max_bytes ({max_bytes})"
 
 
@@ -118,8 +125,14 @@ def finalize(article: Article, settings: IngestSettings) -> Article:
     if size > settings.max_bytes:
         return failed_article(article.source or "", too_large(size, settings.max_bytes))
     article.id = content_id(article.title, article.text)
-    if len(article.text.strip()) < settings.min_chars:
-        article.status, article.reason = Status.SKIPPED, "empty text"
+    chars = len(article.text.strip())
+    if chars == 0 or chars < settings.min_chars:
+        article.status = Status.SKIPPED
+        article.reason = (
+            f"text too short: {chars} characters < min_chars ({settings.min_chars})"
+            if chars
+            else "empty text"
+        )
         return article
     allowed = [code.lower() for code in settings.languages]
     article.language = detect_language(sample(article.title, article.text), allowed)

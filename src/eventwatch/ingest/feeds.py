@@ -67,12 +67,19 @@ def parse_feed(
     source: str,
     settings: IngestSettings,
     fetch_page: PageFetcher | None = None,
+    base_url: str | None = None,
 ) -> Iterator[Article]:
     """Articles from the entries of an RSS/Atom feed; raises :class:`FormatError` when ``data``
-    is not a feed. Entry links are fetched with ``fetch_page`` when ``settings.fetch_links``."""
-    parsed = feedparser.parse(io.BytesIO(data))  # a stream: feedparser never opens URLs or paths
-    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
-        problem = parsed.get("bozo_exception") or "not an RSS or Atom feed"
+    is not a feed. Entry links are fetched with ``fetch_page`` when ``settings.fetch_links``;
+    relative links are resolved against ``base_url`` (where the feed was fetched)."""
+    headers = {"content-location": base_url} if base_url else None
+    # A stream, never a string: feedparser would open a string naming a URL or a path itself.
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if not parsed.get("version"):
+        detail = f" ({problem})" if problem else ""
+        raise FormatError(source, f"not an RSS or Atom feed: no feed root element{detail}")
+    if not parsed.entries and problem:
         raise FormatError(source, f"invalid feed: {problem}")
     outlet = normalize_title(html_to_text(parsed.feed.get("title", ""))) or None
     for index, entry in enumerate(parsed.entries, start=1):

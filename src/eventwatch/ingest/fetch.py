@@ -6,8 +6,10 @@ import http.client
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from email.message import Message
 from functools import lru_cache
 from importlib import metadata
+from typing import IO
 from urllib.parse import urlsplit
 
 from eventwatch.config import IngestSettings
@@ -77,11 +79,32 @@ def _read_response(url: str, response: http.client.HTTPResponse, max_bytes: int)
     )
 
 
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects to http(s) URLs only (urllib would also follow one to ``ftp:``)."""
+
+    def redirect_request(  # type: ignore[override]
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if not is_url(newurl):
+            reason = f"redirect to a non-HTTP URL {newurl!r}"
+            raise urllib.error.HTTPError(newurl, code, reason, headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def fetch_url(url: str, settings: IngestSettings) -> Fetched:
-    """GET ``url``; raises :class:`FetchError` naming what went wrong."""
+    """GET ``url`` (redirects followed); raises :class:`FetchError` naming what went wrong."""
+    if not is_url(url):
+        raise FetchError(url, "not an http(s) URL")
     request = urllib.request.Request(url, headers={"User-Agent": user_agent(), "Accept": "*/*"})
+    opener = urllib.request.build_opener(_HttpOnlyRedirects())
     try:
-        with urllib.request.urlopen(request, timeout=settings.timeout) as response:
+        with opener.open(request, timeout=settings.timeout) as response:
             return _read_response(url, response, settings.max_bytes)
     except urllib.error.HTTPError as exc:
         raise FetchError(url, f"HTTP {exc.code} {exc.reason}") from exc

@@ -5,14 +5,15 @@ from __future__ import annotations
 import html
 import logging
 import re
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
 import trafilatura
 
 from eventwatch.errors import FormatError
-from eventwatch.ingest.articles import new_article
-from eventwatch.ingest.normalize import decode_bytes, join_paragraphs, normalize_title
+from eventwatch.ingest.articles import new_article, parse_published
+from eventwatch.ingest.normalize import SNIFF_BYTES, decode_bytes, join_paragraphs, normalize_title
 from eventwatch.records import Article
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,23 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset(
     ["script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "select"]
 )
+# htmldate: the original publication date (not the last modification), with its time of day.
+_DATE_PARAMS = {
+    "extensive_search": True,
+    "original_date": True,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
+# Meta tags (property, name or itemprop) that publishers fill with the publication time.
+_DATE_META = frozenset(
+    {
+        "article:published_time", "og:published_time", "datepublished", "publishdate",
+        "pubdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created",
+        "sailthru.date", "parsely-pub-date",
+    }
+)  # fmt: skip
+_META_TAG = re.compile(r"<meta\s[^>]*>", re.I)
+_ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -96,9 +114,19 @@ class _TextCollector(HTMLParser):
         return normalize_title("".join(self.title_parts) or "".join(self.h1_parts))
 
 
+def _complete(markup: str) -> str:
+    """``markup`` without a comment or tag left open at its end (a truncated page), which the
+    HTML parser would otherwise hand over as text."""
+    comment = markup.rfind("<!--")
+    if comment > markup.rfind("-->"):
+        markup = markup[:comment]
+    tag = markup.rfind("<")
+    return markup[:tag] if tag > markup.rfind(">") else markup
+
+
 def _collect(markup: str, paragraphs_only: bool) -> _TextCollector:
     collector = _TextCollector(paragraphs_only)
-    collector.feed(markup)
+    collector.feed(_complete(markup))
     collector.close()
     return collector
 
@@ -126,10 +154,28 @@ def _extract(markup: str, url: str | None) -> Any:
             with_metadata=True,
             include_comments=False,
             include_tables=False,
+            date_extraction_params=_DATE_PARAMS,
         )
     except Exception as exc:  # a trafilatura bug must not lose the page: fall back to <p>
         log.debug("trafilatura failed on %s: %s", url, exc)
         return None
+
+
+def declared_date(markup: str) -> datetime | None:
+    """The publication time a page declares in its meta tags or JSON-LD (``datePublished``),
+    with its time of day; None when it declares none that parses."""
+    head = markup[:SNIFF_BYTES]
+    for tag in _META_TAG.findall(head):
+        attributes = {k.lower(): v.strip("\"'") for k, v in _ATTRIBUTE.findall(tag)}
+        key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
+        if (
+            key
+            and key.lower() in _DATE_META
+            and (when := parse_published(attributes.get("content")))
+        ):
+            return when
+    match = _JSON_LD_DATE.search(head)
+    return parse_published(html.unescape(match.group(1))) if match else None
 
 
 def _body_paragraphs(document: Any) -> list[str]:
@@ -170,6 +216,6 @@ def parse_html(markup: str, source: str, url: str | None = None) -> Article:
         text=join_paragraphs(paragraphs),
         url=getattr(document, "url", None) or url,
         outlet=getattr(document, "sitename", None),
-        published=getattr(document, "date", None),
+        published=declared_date(markup) or getattr(document, "date", None),
         meta=meta,
     )

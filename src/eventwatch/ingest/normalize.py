@@ -66,17 +66,33 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    for encoding in ("utf-8", declared, "cp1252"):
+    for encoding in ("utf-8", declared):
         if not encoding:
             continue
         try:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8 is not None:
+        return mostly_utf8
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise FormatError(source, "undecodable bytes: not UTF-8 and no other encoding fits")
     return str(best)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """``data`` decoded as UTF-8 with replacement characters when it is UTF-8 with a few stray
+    bytes (more valid multi-byte characters than invalid bytes); None otherwise."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for char in text if ord(char) > 0x7F) - bad
+    return text if good > bad else None
 
 
 def guess_stream_encoding(prefix: bytes) -> str:
@@ -100,9 +116,11 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 def normalize_text(text: str) -> str:
     """NFC, ``\\n`` line ends, no control characters, single spaces, paragraphs split by one
     blank line (``\\n\\n``), no leading or trailing blank lines."""
-    text = unicodedata.normalize("NFC", text)
     text = _LINE_BREAKS.sub("\n", text)
     text = _CONTROL.sub("", text)
+    # NFC after the control characters are gone (removing one can bring a base letter and a
+    # combining mark together) and before spacing (NFC maps some spaces to other spaces).
+    text = unicodedata.normalize("NFC", text)
     text = _HSPACE.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", text).strip()
@@ -126,7 +144,7 @@ class ChunkStream(io.RawIOBase):
     def __init__(self, chunks: Iterable[bytes]) -> None:
         super().__init__()
         self._chunks: Iterator[bytes] = iter(chunks)
-        self._pending = b""
+        self._pending = memoryview(b"")
 
     def readable(self) -> bool:
         return True
@@ -136,8 +154,8 @@ class ChunkStream(io.RawIOBase):
             chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
-            self._pending = chunk
+            self._pending = memoryview(chunk)
         size = min(len(buffer), len(self._pending))
         buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
+        self._pending = self._pending[size:]  # a view: no copy of the rest of the chunk
         return size

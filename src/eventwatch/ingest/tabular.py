@@ -25,7 +25,8 @@ TITLE_FALLBACKS = ("title", "headline", "heading")
 URL_FALLBACKS = ("url", "link", "href", "uri", "canonical_url", "source_url")
 PUBLISHED_FALLBACKS = (
     "published", "date", "published_at", "publish_date", "date_publish", "pubdate",
-    "datetime", "timestamp", "created_at",
+    "datetime", "timestamp", "created_at", "publishedAt", "datePublished", "date_published",
+    "published_date", "pub_date",
 )  # fmt: skip
 OUTLET_FALLBACKS = ("outlet", "source", "source_name", "publisher", "sitename", "site_name")
 ID_FALLBACKS = ("id", "_id", "article_id", "uuid", "guid")
@@ -124,6 +125,16 @@ def _safe_record(record: Any, source: str, fields: FieldMap) -> Article:
         return record_to_article(record, source, fields)
     except FormatError as exc:
         return failed_article(source, exc.reason)
+    except RecursionError:
+        return failed_article(source, "malformed record: values nested too deeply")
+
+
+def _loads(text: str) -> Any:
+    """``json.loads`` with the too-deep-nesting error turned into a decode error."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
 
 
 def _json_line(raw: bytes, source: str, fields: FieldMap) -> Article | None:
@@ -135,7 +146,7 @@ def _json_line(raw: bytes, source: str, fields: FieldMap) -> Article | None:
     if not line:
         return None
     try:
-        record = json.loads(line)
+        record = _loads(line)
     except json.JSONDecodeError as exc:
         return failed_article(source, f"malformed JSON: {exc.msg} (column {exc.colno})")
     return _safe_record(record, source, fields)
@@ -162,18 +173,33 @@ def iter_jsonl(stream: IO[bytes], source: str, settings: IngestSettings) -> Iter
             yield article
 
 
+def _record_list(document: Any, fields: FieldMap) -> tuple[str, list[Any]] | None:
+    """The records of a JSON document: a list, or the first list of objects inside an object
+    that has no text field itself (``{"status": "ok", "articles": [...]}``)."""
+    if isinstance(document, list):
+        return "", document
+    if isinstance(document, Mapping) and _lookup(document, fields.text) is None:
+        for key, value in document.items():
+            if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+                return str(key), value
+    return None
+
+
 def iter_json(text: str, source: str, settings: IngestSettings) -> Iterator[Article]:
-    """Articles from a JSON document: one object, or a list of objects (``path:[i]``)."""
+    """Articles from a JSON document: one object, a list of objects (``path:[i]``) or an object
+    wrapping a list of objects (``path:articles[i]``)."""
     fields = FieldMap.from_settings(settings)
     try:
-        document = json.loads(text)
+        document = _loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
         raise FormatError(source, f"malformed JSON: {exc.msg} (line {exc.lineno})") from exc
-    if isinstance(document, list):
-        for index, record in enumerate(document):
-            yield _safe_record(record, f"{source}:[{index}]", fields)
-    else:
+    found = _record_list(document, fields)
+    if found is None:
         yield _safe_record(document, source, fields)
+        return
+    key, records = found
+    for index, record in enumerate(records):
+        yield _safe_record(record, f"{source}:{key}[{index}]", fields)
 
 
 def _raise_field_limit(max_bytes: int) -> None:
@@ -181,10 +207,20 @@ def _raise_field_limit(max_bytes: int) -> None:
     csv.field_size_limit(limit)
 
 
-def _row_line(reader: csv.DictReader[str], row: Mapping[str, Any]) -> int:
-    """The line a row starts on (the reader only knows where it ends)."""
-    newlines = sum(v.count("\n") for v in row.values() if isinstance(v, str))
-    return reader.line_num - newlines
+def _csv_header(reader: Any, source: str, fields: FieldMap) -> list[str]:
+    """The column names; raises :class:`FormatError` when there are none or no text column."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FormatError(source, "empty CSV: no header row") from None
+    except csv.Error as exc:
+        raise FormatError(source, f"malformed CSV header: {exc}") from exc
+    columns = [name.strip().lstrip("\ufeff") for name in header]
+    folded = {c.casefold() for c in columns if c}
+    if not folded & {name.casefold() for name in fields.text}:
+        tried = ", ".join(repr(name) for name in fields.text)
+        raise FormatError(source, f"no text column (tried {tried}); columns: {columns}")
+    return columns
 
 
 def iter_csv(
@@ -195,29 +231,34 @@ def iter_csv(
     delimiter: str = ",",
     encoding: str = "utf-8",
 ) -> Iterator[Article]:
-    """One article per CSV/TSV row (the first row names the columns); a bad row fails alone."""
+    """One article per CSV/TSV row (the first row names the columns), read one row at a time.
+
+    A row with more or fewer fields than the header, or that the csv module rejects, fails
+    alone (``path:line``, the line the row starts on). Raises :class:`FormatError` when the file
+    has no header or no text column.
+    """
     _raise_field_limit(settings.max_bytes)
     fields = FieldMap.from_settings(settings)
     text_stream = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
-    reader = csv.DictReader(text_stream, delimiter=delimiter)
-    try:
-        columns = [c for c in reader.fieldnames or [] if c]
-    except csv.Error as exc:
-        raise FormatError(source, f"malformed CSV header: {exc}") from exc
-    folded = {c.strip().casefold() for c in columns}
-    if not folded & {name.casefold() for name in fields.text}:
-        raise FormatError(source, f"no text column {fields.text[0]!r}; columns: {columns}")
-    last_error = -1
+    reader = csv.reader(text_stream, delimiter=delimiter)
+    header = _csv_header(reader, source, fields)
+    done = reader.line_num  # lines consumed so far
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            if reader.line_num == last_error:
+            if reader.line_num == done:
                 return  # the reader makes no progress: give up on the rest of the file
-            last_error = reader.line_num
-            yield failed_article(f"{source}:{reader.line_num}", f"malformed CSV: {exc}")
+            yield failed_article(f"{source}:{done + 1}", f"malformed CSV: {exc}")
+            done = reader.line_num
             continue
-        clean = {k.strip(): v for k, v in row.items() if isinstance(k, str)}
-        yield _safe_record(clean, f"{source}:{_row_line(reader, row)}", fields)
+        where, done = f"{source}:{done + 1}", reader.line_num
+        if not row:
+            continue  # a blank line
+        if len(row) != len(header):
+            reason = f"malformed CSV row: {len(row)} fields, the header has {len(header)}"
+            yield failed_article(where, reason)
+            continue
+        yield _safe_record(dict(zip(header, row, strict=True)), where, fields)

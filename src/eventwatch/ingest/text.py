@@ -58,7 +58,7 @@ def split_plain_text(raw: str) -> tuple[dict[str, str], str, str]:
     headers: dict[str, str] = {}
     index = _skip_blank(lines, _read_headers(lines, 0, headers))
     title = lines[index] if index < len(lines) else ""
-    index = _read_headers(lines, index + 1, headers)
+    index = _skip_blank(lines, _read_headers(lines, index + 1, headers))
     body = "\n".join(lines[index:])
     return headers, title, body
 
