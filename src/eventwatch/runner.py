@@ -36,7 +36,7 @@ class RunSummary:
     events: int = 0
     words: int = 0  # words of the articles coded in this run
     seconds: float = 0.0
-    run_id: str | None = None
+    run_id: int | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     skips: Counter[str] = field(default_factory=Counter)  # reason -> count
     modalities: Counter[str] = field(default_factory=Counter)
@@ -96,16 +96,17 @@ def run(
     summary.run_id = store.start_run(sources=sources, settings=settings.model_dump(mode="json"))
     try:
         articles = read_sources(sources, settings.ingest, stdin=stdin, fmt=fmt)
-        todo = _triage(articles, store, summary, recode, progress)
+        todo = _triage(articles, store, summary, recode, progress)  # lazy: streams
         for batch in process_stream(todo, settings, pipeline):
-            store.write_many(batch)
+            store.write_many(batch, run_id=summary.run_id)
             for article in batch:
                 summary.count(article)
                 if progress is not None:
                     progress(article)
     finally:
         summary.seconds = time.perf_counter() - started
-        store.finish_run(summary.run_id, summary.as_dict())
+        if summary.run_id is not None:
+            store.finish_run(summary.run_id, summary.as_dict())
     return summary
 
 
@@ -117,6 +118,7 @@ def _triage(
     progress: Progress | None,
 ) -> Iterator[Article]:
     """Store skipped and failed articles at once; pass on the ones to code."""
+    run_id = summary.run_id
     recent: OrderedDict[str, None] = OrderedDict()  # ids sent to coding, not yet stored perhaps
     for article in articles:
         if article.status == Status.PENDING:
@@ -131,7 +133,7 @@ def _triage(
                 continue
             summary.count(article, unchanged=True)
         else:
-            store.write(article)
+            store.write(article, run_id=run_id)
             summary.count(article)
         if progress is not None:
             progress(article)

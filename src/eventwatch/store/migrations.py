@@ -115,15 +115,20 @@ def run_script(conn: sqlite3.Connection, statements: tuple[str, ...]) -> None:
 #: The registry eventwatch's store applies on open.
 MIGRATIONS = Migrations()
 
-_SPAN = "{p}span_start INTEGER, {p}span_end INTEGER, {p}span_text TEXT, {p}span_field TEXT"
+
+# Version 1. Column groups are spelled out once here; a later migration must not import them
+# (it would change when they change): copy what it needs.
+_SPAN = "{p}start INTEGER, {p}end INTEGER, {p}text TEXT, {p}field TEXT"
 _ACTOR = (
     "{p}name TEXT, {p}code TEXT, {p}country TEXT, {p}sector TEXT, {p}kind TEXT, {p}text TEXT, "
-    "{p}matched_alias TEXT, {p}confidence REAL, " + _SPAN
+    "{p}matched_alias TEXT, {p}confidence REAL, "
+    "{p}span_start INTEGER, {p}span_end INTEGER, {p}span_text TEXT, {p}span_field TEXT"
 )
 _PLACE = (
     "{p}text TEXT, {p}name TEXT, {p}geonameid INTEGER, {p}feature TEXT, {p}country TEXT, "
     "{p}admin1 TEXT, {p}lat REAL, {p}lon REAL, {p}precision TEXT, {p}confidence REAL, "
-    "{p}candidates TEXT, " + _SPAN
+    "{p}candidates TEXT, "
+    "{p}span_start INTEGER, {p}span_end INTEGER, {p}span_text TEXT, {p}span_field TEXT"
 )
 
 
@@ -131,19 +136,41 @@ def _cols(template: str, prefix: str) -> str:
     return template.format(p=prefix)
 
 
-# Version 1 as released. Frozen: change the schema with a new migration, never by editing this.
+def _fts_triggers(table: str, columns: tuple[str, ...], key: str = "seq") -> tuple[str, ...]:
+    """Triggers that keep an external-content FTS5 table ``{table}_fts`` in step with ``table``."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    fts = f"{table}_fts"
+    insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.{key}, {new});"
+    delete = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.{key}, {old});"
+    return (
+        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF {cols} ON {table} "
+        f"BEGIN {delete} {insert} END",
+    )
+
 
 _V1: tuple[str, ...] = (
+    """CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL, finished TEXT,
+        version TEXT NOT NULL, model TEXT,
+        settings TEXT NOT NULL DEFAULT '{}', sources TEXT NOT NULL DEFAULT '[]',
+        counts TEXT NOT NULL DEFAULT '{}')""",
     """CREATE TABLE articles (
         seq INTEGER PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
         url TEXT, outlet TEXT, title TEXT NOT NULL DEFAULT '', published TEXT, language TEXT,
         text TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, source TEXT,
         meta TEXT NOT NULL DEFAULT '{}',
-        content_hash TEXT NOT NULL, ingested_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+        fingerprint TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        ingested_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
     f"""CREATE TABLE events (
         seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
+        id TEXT NOT NULL,
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         ord INTEGER NOT NULL,
         event_type TEXT NOT NULL, mode TEXT, contexts TEXT NOT NULL DEFAULT '[]',
@@ -155,11 +182,10 @@ _V1: tuple[str, ...] = (
         {_cols(_ACTOR, "attributed_to_")},
         dead INTEGER, injured INTEGER, arrested INTEGER,
         confidence TEXT NOT NULL DEFAULT '{{}}',
-        evidence_start INTEGER NOT NULL, evidence_end INTEGER NOT NULL,
-        evidence_field TEXT NOT NULL, evidence_text TEXT NOT NULL,
-        trigger_start INTEGER NOT NULL, trigger_end INTEGER NOT NULL,
-        trigger_field TEXT NOT NULL, trigger_text TEXT NOT NULL,
-        story_id TEXT, sources INTEGER NOT NULL DEFAULT 1)""",
+        {_cols(_SPAN, "evidence_")},
+        {_cols(_SPAN, "trigger_")},
+        story_id TEXT, sources INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (article_id, ord))""",
     f"""CREATE TABLE actors (
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         ord INTEGER NOT NULL,
@@ -169,47 +195,36 @@ _V1: tuple[str, ...] = (
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         ord INTEGER,
         is_focus INTEGER NOT NULL DEFAULT 0,
-        {_cols(_PLACE, "")})""",
-    "CREATE INDEX events_article ON events(article_id, ord)",
-    "CREATE INDEX events_date ON events(date)",
-    "CREATE INDEX events_type ON events(event_type)",
-    "CREATE INDEX places_article ON places(article_id, ord)",
+        {_cols(_PLACE, "")},
+        UNIQUE (article_id, ord))""",
+    "CREATE UNIQUE INDEX places_focus ON places(article_id) WHERE is_focus = 1",
+    "CREATE INDEX events_id ON events(id)",
+    "CREATE INDEX events_order ON events(date, article_id, ord)",
+    "CREATE INDEX events_type ON events(event_type, date)",
+    "CREATE INDEX events_actor_country ON events(actor_country)",
+    "CREATE INDEX events_recipient_country ON events(recipient_country)",
+    "CREATE INDEX events_place_country ON events(place_country)",
+    "CREATE INDEX events_story ON events(story_id) WHERE story_id IS NOT NULL",
     "CREATE INDEX articles_status ON articles(status)",
+    "CREATE INDEX articles_source ON articles(source)",
     "CREATE INDEX articles_published ON articles(published)",
+    """CREATE VIEW events_flat AS
+        SELECT e.*, a.url AS article_url, a.outlet AS article_outlet,
+               a.title AS article_title, a.published AS article_published,
+               a.language AS article_language
+        FROM events AS e JOIN articles AS a ON a.id = e.article_id""",
     """CREATE VIRTUAL TABLE events_fts USING fts5(
         evidence_text, content='events', content_rowid='seq',
         tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
-        INSERT INTO events_fts(rowid, evidence_text) VALUES (new.seq, new.evidence_text);
-    END""",
-    """CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
-        INSERT INTO events_fts(events_fts, rowid, evidence_text)
-        VALUES ('delete', old.seq, old.evidence_text);
-    END""",
-    """CREATE TRIGGER events_fts_update AFTER UPDATE ON events BEGIN
-        INSERT INTO events_fts(events_fts, rowid, evidence_text)
-        VALUES ('delete', old.seq, old.evidence_text);
-        INSERT INTO events_fts(rowid, evidence_text) VALUES (new.seq, new.evidence_text);
-    END""",
+    *_fts_triggers("events", ("evidence_text",)),
     """CREATE VIRTUAL TABLE articles_fts USING fts5(
         title, text, content='articles', content_rowid='seq',
         tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
-    END""",
-    """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, text)
-        VALUES ('delete', old.seq, old.title, old.text);
-    END""",
-    """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, text)
-        VALUES ('delete', old.seq, old.title, old.text);
-        INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
-    END""",
+    *_fts_triggers("articles", ("title", "text")),
 )
 
 
 @MIGRATIONS(1, "initial_schema")
 def _initial_schema(conn: sqlite3.Connection) -> None:
-    """Articles, events, actor and place mentions, and the two full-text indexes."""
+    """Runs, articles, events, actor and place mentions, and the two full-text indexes."""
     run_script(conn, _V1)
