@@ -45,6 +45,7 @@ class Precision(StrEnum):
     WEEK = "week"
     MONTH = "month"
     YEAR = "year"
+    CONTINENT = "continent"
     COUNTRY = "country"
     ADMIN1 = "admin1"
     CITY = "city"
@@ -98,12 +99,12 @@ class Place:
     text: str  # the name as written
     name: str  # GeoNames name of the chosen entry
     geonameid: int | None
-    feature: str  # country | admin1 | city
+    feature: str  # continent | country | admin1 | city
     country: str | None  # ISO3
     admin1: str | None
     lat: float | None
     lon: float | None
-    precision: str  # Precision.COUNTRY | ADMIN1 | CITY
+    precision: str  # Precision.CONTINENT | COUNTRY | ADMIN1 | CITY
     confidence: float
     span: Span | None = None
     candidates: list[PlaceCandidate] = field(default_factory=list)

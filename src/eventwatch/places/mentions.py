@@ -1,0 +1,437 @@
+"""Toponym recognition: the place mentions of one article, and its country evidence.
+
+Sources, most trusted first:
+
+* the dateline at the start of the body ("BAGHDAD, March 10 (Reuters) -", "Tripoli (AFP) -");
+* spaCy GPE and LOC entities that name a gazetteer entry ("strong" mentions);
+* names the NER model mislabels (PERSON "Tal Afar", ORG "Derna", FAC) and untagged proper nouns
+  of the body that match a gazetteer name ("weak" mentions): they carry *evidence*
+  (a locative preposition, a qualifier such as ", Lebanon", a cue word such as "province"), and
+  the resolver keeps them only with enough of it. Title-case titles are never scanned this way.
+
+Demonyms ("Iraqi", "Libyan") are not mentions: they are collected as country evidence.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from eventwatch.places.gazetteer import Gazetteer
+from eventwatch.places.normalize import name_key, similarity
+from eventwatch.records import TextField
+
+STRONG_LABELS = {"GPE": 0.95, "LOC": 0.9}
+WEAK_LABELS = {"PERSON", "ORG", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART"}
+MAX_SCAN_TOKENS = 6  # longest token run the proper-noun scan looks up
+WEAK_QUALITY = 0.7
+WEAK_ALIAS_SIMILARITY = 0.7  # a weak mention matches alternate names only when this alike
+DATELINE_QUALITY = 0.95
+
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+# "BAGHDAD, March 10 (Reuters) -", "TRIPOLI, Libya (AP) —", "WASHINGTON —", "BEIRUT (AP) -"
+_DATELINE_CAPS = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Z.'’\-]*(?: [A-Z][A-Z.'’\-]*){0,3})"
+    r"(?:,\s*(?P<qual>[A-Z][A-Za-z.'’\-]*(?: [A-Z][A-Za-z.'’\-]*){0,2}))?"
+    rf"(?=\s*(?:,\s*{_MONTHS}|\(|[-—–]))"
+)
+# "Tripoli (AFP) -", "Mosul, Iraq (Reuters) -": title case needs the agency in brackets
+_DATELINE_TITLE = re.compile(
+    r"^\s*(?P<place>[A-Z][a-z.'’\-]+(?: [A-Z][a-z.'’\-]+){0,3})"
+    r"(?:,\s*(?P<qual>[A-Z][A-Za-z.'’\-]*(?: [A-Z][A-Za-z.'’\-]*){0,2}))?"
+    rf"(?=\s*(?:,\s*{_MONTHS}\s*)?\([A-Za-z .]{{2,30}}\)\s*[-—–])"
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One toponym candidate in the text, before ranking."""
+
+    start: int
+    end: int
+    text: str
+    field: TextField
+    key: str  # name_key of the name looked up
+    candidates: tuple[int, ...]  # gazetteer entry indices
+    source: str  # GPE, LOC, PERSON, ORG, FAC, PROPN, dateline, qualifier, given
+    quality: float  # how sure we are that the words name a place at all
+    strong: bool  # needs no further evidence
+    loose: bool = False  # matched only through the skeleton key
+    evidence: float = 0.0
+    qualifier: Mention | None = None  # "Tripoli, Lebanon": the Lebanon mention
+    admin_cue: bool = False  # "Nineveh province"
+    city_cue: bool = False  # "the town of Tal Afar"
+    order: int = 0  # position in the article (title first), for focus weighting
+
+    @property
+    def is_weak(self) -> bool:
+        return not self.strong
+
+
+@dataclass(slots=True)
+class CountryHint:
+    """A demonym: evidence that the article concerns a country."""
+
+    countries: tuple[str, ...]  # ISO2
+    field: TextField
+    start: int
+
+
+@dataclass(slots=True)
+class Found:
+    """What recognition found in one article."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    hints: list[CountryHint] = field(default_factory=list)
+    dateline: list[Mention] = field(default_factory=list)  # the dateline place (+ qualifier)
+
+
+class MentionFinder:
+    """Finds place mentions and country hints in parsed text."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+        k = gazetteer.knowledge
+        self.strong_preps = set(k.strong_prepositions)
+        self.weak_preps = set(k.weak_prepositions)
+        self.admin_cues = set(k.admin_cues)
+        self.city_cues = set(k.city_cues)
+        self.admin_of_cues = set(k.admin_of_cues)
+        self.feature_cues = set(k.feature_cues)
+        self.directions = set(k.direction_words)
+        self._demonym_first = {form.split()[0] for form in gazetteer.demonyms}
+
+    # ------------------------------------------------------------------ entry point
+    def find(self, docs: Sequence[tuple[TextField, Doc]]) -> Found:
+        found = Found()
+        for fld, doc in docs:
+            mentions: list[Mention] = []
+            if fld == "body":
+                found.dateline = self._dateline(doc)
+                mentions.extend(found.dateline)
+            taken = {i for m in mentions for i in range(m.start, m.end)}
+            mentions.extend(self._entities(doc, fld, taken))
+            if fld == "body":
+                taken = {i for m in mentions for i in range(m.start, m.end)}
+                mentions.extend(self._proper_nouns(doc, taken))
+            mentions = [m for m in mentions if not self._names_a_feature(doc, m)]
+            mentions.sort(key=lambda m: m.start)
+            self._link_qualifiers(doc, mentions)
+            starts = _sentence_starts(doc)
+            for m in mentions:
+                self._add_evidence(doc, m, starts)
+            found.mentions.extend(mentions)
+            found.hints.extend(self._demonyms(doc, fld))
+        for i, m in enumerate(found.mentions):
+            m.order = i
+        return found
+
+    def mention_for(self, doc: Doc, fld: TextField, start: int, end: int) -> Mention | None:
+        """A mention for given character offsets (evaluation, user-marked toponyms)."""
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return None
+        mention = self._entity_part(span, fld, "GPE")
+        if mention is None:
+            mention = self._demonym_mention(span, fld)
+        if mention is None:
+            return None
+        mention.start, mention.end, mention.text = start, end, doc.text[start:end]
+        self._add_evidence(doc, mention, _sentence_starts(doc))
+        return mention
+
+    def _demonym_mention(self, span: Span, fld: TextField) -> Mention | None:
+        """A demonym marked as a toponym ("Russian" in GeoWebNews) names its country."""
+        codes = self.gaz.demonyms.get(span.text.strip())
+        rows = [self.gaz.countries[c] for c in codes or () if c in self.gaz.countries]
+        if not rows:
+            return None
+        return _mention(span, fld, "demonym:" + span.text, tuple(rows), "demonym", 0.8, True)
+
+    # ------------------------------------------------------------------ dateline
+    def _dateline(self, doc: Doc) -> list[Mention]:
+        text = doc.text[:200]
+        match = _DATELINE_CAPS.match(text) or _DATELINE_TITLE.match(text)
+        if match is None:
+            return []
+        out: list[Mention] = []
+        for group in ("place", "qual"):
+            if match.group(group) is None:
+                continue
+            span = doc.char_span(match.start(group), match.end(group), alignment_mode="expand")
+            source = "dateline" if group == "place" else "qualifier"
+            mention = span is not None and self._lookup(span, "body", source, DATELINE_QUALITY)
+            if not mention:
+                if group == "place":
+                    return []  # "UNITED NATIONS (AP) -": not a gazetteer place, no dateline
+                continue
+            mention.evidence = 3.0
+            out.append(mention)
+        if len(out) == 2:
+            out[0].qualifier = out[1]
+        return out
+
+    # ------------------------------------------------------------------ entities
+    def _entities(self, doc: Doc, fld: TextField, taken: set[int]) -> list[Mention]:
+        out: list[Mention] = []
+        for ent in doc.ents:
+            if ent.label_ not in STRONG_LABELS and ent.label_ not in WEAK_LABELS:
+                continue
+            if ent.label_ == "NORP" or any(i in taken for i in range(ent.start_char, ent.end_char)):
+                continue
+            if fld == "title" and ent.label_ not in STRONG_LABELS and ent.label_ != "PERSON":
+                continue
+            for part in _comma_parts(ent):
+                mention = self._entity_part(part, fld, ent.label_)
+                if mention is not None:
+                    out.append(mention)
+        return out
+
+    def _entity_part(self, part: Span, fld: TextField, label: str) -> Mention | None:
+        strong = label in STRONG_LABELS
+        quality = STRONG_LABELS.get(label, WEAK_QUALITY)
+        abbreviation = self.gaz.state_abbreviations.get(part.text)
+        if abbreviation is not None:
+            return _mention(part, fld, name_key(part.text), (abbreviation,), label, quality, strong)
+        mention = self._lookup(part, fld, label, quality, strong=strong, loose_ok=strong)
+        if mention is not None or not strong:
+            return mention
+        trimmed = self._trim(part)
+        if trimmed is None:
+            return None
+        inner, admin_cue, city_cue = trimmed
+        mention = self._lookup(inner, fld, label, quality, strong=True, loose_ok=True)
+        if mention is None:
+            return None
+        # "North Africa" is not Africa, "Morris County" not a town called Morris
+        wanted = {"admin1"} if admin_cue else {"country", "admin1", "city"}
+        entries, primary, key = self.gaz.entries, self.gaz.primary_keys, mention.key
+        mention.candidates = tuple(
+            i
+            for i in mention.candidates
+            if entries[i].feature in wanted
+            and (entries[i].feature != "city" or self._alike(key, primary[i]))
+        )
+        mention.admin_cue, mention.city_cue = admin_cue, city_cue
+        return mention if mention.candidates else None
+
+    def _trim(self, span: Span) -> tuple[Span, bool, bool] | None:
+        """Drop direction words before and a cue word after a name ("northern Syria")."""
+        start, end = span.start, span.end
+        admin_cue = city_cue = False
+        while start < end - 1 and span.doc[start].lower_ in self.directions:
+            start += 1
+        last = span.doc[end - 1].lower_
+        if end - start > 1 and last in self.admin_cues | self.city_cues:
+            admin_cue, city_cue = last in self.admin_cues, last in self.city_cues
+            end -= 1
+        if (start, end) == (span.start, span.end):
+            return None
+        return span.doc[start:end], admin_cue, city_cue
+
+    def _lookup(
+        self,
+        span: Span,
+        fld: TextField,
+        source: str,
+        quality: float,
+        strong: bool = True,
+        loose_ok: bool = False,
+    ) -> Mention | None:
+        span = _strip_determiners(span)
+        if span is None:
+            return None
+        key = name_key(span.text)
+        if all(word in self.directions for word in key.split()):
+            return None  # "West", "Central": regions of some countries, directions in text
+        letters = sum(c.isalpha() for c in span.text)
+        if span.text.isupper() and (letters <= 3 or (not strong and letters <= 5)):
+            # "NGO", "P.A.": an acronym names a place only when the gazetteer writes it so
+            candidates = self.gaz.lookup_acronym(span.text)
+            if not candidates:
+                return None
+            return _mention(span, fld, key, candidates, source, quality, strong)
+        candidates = self.gaz.lookup(key)
+        loose = False
+        if not candidates and loose_ok and len(key) >= 4:
+            candidates, loose = self.gaz.lookup_loose(key), True
+        if not strong:  # "Chen" is an old name of Chenzhou, "Julia" of Plovdiv: not for guesses
+            primary = self.gaz.primary_keys
+            candidates = tuple(i for i in candidates if self._alike(key, primary[i]))
+        if not candidates:
+            return None
+        mention = _mention(span, fld, key, candidates, source, quality, strong)
+        mention.loose = loose
+        return mention
+
+    @staticmethod
+    def _alike(key: str, primary: str) -> bool:
+        """The name as written is the entry's main name or a spelling of it."""
+        return key == primary or similarity(key, primary) >= WEAK_ALIAS_SIMILARITY
+
+    # ------------------------------------------------------------------ proper nouns
+    def _proper_nouns(self, doc: Doc, taken: set[int]) -> list[Mention]:
+        """Body proper nouns that match a gazetteer name, outside GPE/LOC entities."""
+        out: list[Mention] = []
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            if not _capitalised_propn(tok) or tok.idx in taken or tok.ent_type_:
+                i += 1
+                continue
+            mention = None
+            for size in range(min(MAX_SCAN_TOKENS, n - i), 0, -1):
+                span = doc[i : i + size]
+                if not _name_like(span) or any(t.idx in taken or t.ent_type_ for t in span):
+                    continue
+                mention = self._lookup(span, "body", "PROPN", WEAK_QUALITY, strong=False)
+                if mention is not None:
+                    break
+            if mention is None:
+                i += 1
+                continue
+            out.append(mention)
+            i = doc.char_span(mention.start, mention.end, alignment_mode="expand").end  # type: ignore[union-attr]
+        return out
+
+    # ------------------------------------------------------------------ evidence
+    def _link_qualifiers(self, doc: Doc, mentions: list[Mention]) -> None:
+        """ "Tripoli, Lebanon", "Paris, Texas", "Jackson, Miss.": the second names the first's
+        country or region."""
+        text = doc.text  # Doc.text joins every token: read it once
+        for m, other in itertools.pairwise(mentions):
+            if text[m.end : other.start].strip() != "," or other.field != m.field:
+                continue
+            features = {self.gaz.entries[i].feature for i in other.candidates}
+            if features & {"country", "admin1"}:
+                m.qualifier = other
+
+    def _names_a_feature(self, doc: Doc, m: Mention) -> bool:
+        """ "the Juba river", "the Jordan Valley": a natural feature, not the town or country."""
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        return (
+            span is not None and span.end < len(doc) and doc[span.end].lower_ in self.feature_cues
+        )
+
+    def _add_evidence(self, doc: Doc, m: Mention, sentence_starts: set[int]) -> None:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return
+        if m.qualifier is not None:
+            m.evidence += 1.5
+        prev = doc[span.start - 1] if span.start > 0 else None
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and nxt.lower_ in self.admin_cues:
+            m.admin_cue, m.evidence = True, m.evidence + 1.0
+        elif nxt is not None and nxt.lower_ in self.city_cues:
+            m.city_cue, m.evidence = True, m.evidence + 0.5
+        if prev is not None and prev.lower_ == "of" and span.start > 1:
+            cue = doc[span.start - 2].lower_
+            if cue in self.city_cues:
+                m.city_cue, m.evidence = True, m.evidence + 1.0
+            elif cue in self.admin_of_cues:
+                m.admin_cue, m.evidence = True, m.evidence + 1.0
+        m.evidence += self._preposition(span)
+        if m.is_weak:
+            if span.start in sentence_starts:
+                m.evidence -= 0.5
+            m.quality = min(0.9, WEAK_QUALITY + 0.1 * (m.evidence - 1.0))
+
+    def _preposition(self, span: Span) -> float:
+        """1 when a strong locative preposition governs the name ("into Tal Afar", also through
+        coordination: "near Tripoli and Derna"), 0.5 for a weak one."""
+        tok = span.root
+        seen = 0
+        while tok.dep_ in ("conj", "appos", "compound") and tok.head is not tok and seen < 4:
+            tok, seen = tok.head, seen + 1
+        words = []
+        if tok.dep_ == "pobj":
+            words.append(tok.head.lower_)
+        if span.start > 0:
+            words.append(span.doc[span.start - 1].lower_)
+        if any(w in self.strong_preps for w in words):
+            return 1.0
+        return 0.5 if any(w in self.weak_preps for w in words) else 0.0
+
+    # ------------------------------------------------------------------ demonyms
+    def _demonyms(self, doc: Doc, fld: TextField) -> Iterable[CountryHint]:
+        demonyms = self.gaz.demonyms
+        for i, tok in enumerate(doc):
+            if tok.text not in self._demonym_first or not tok.text[:1].isupper():
+                continue
+            if i + 1 < len(doc):
+                pair = f"{tok.text} {doc[i + 1].text}"
+                if pair in demonyms:
+                    yield CountryHint(demonyms[pair], fld, tok.idx)
+                    continue
+            if tok.text in demonyms and tok.ent_type_ not in ("GPE", "LOC"):
+                yield CountryHint(demonyms[tok.text], fld, tok.idx)
+
+
+# ---------------------------------------------------------------------- token helpers
+def _mention(
+    span: Span,
+    fld: TextField,
+    key: str,
+    candidates: tuple[int, ...],
+    source: str,
+    quality: float,
+    strong: bool,
+) -> Mention:
+    return Mention(
+        span.start_char, span.end_char, span.text, fld, key, candidates, source, quality, strong
+    )
+
+
+def _comma_parts(ent: Span) -> list[Span]:
+    """An entity split at its commas ("Tripoli, Lebanon" -> "Tripoli", "Lebanon")."""
+    parts: list[Span] = []
+    start = ent.start
+    for tok in ent:
+        if tok.text == ",":
+            if tok.i > start:
+                parts.append(ent.doc[start : tok.i])
+            start = tok.i + 1
+    if start < ent.end:
+        parts.append(ent.doc[start : ent.end])
+    return parts
+
+
+def _sentence_starts(doc: Doc) -> set[int]:
+    """Token indices that start a sentence (read once per doc: ``Token.is_sent_start`` scans
+    the whole doc on every call)."""
+    if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
+        return {0}
+    return {sent.start for sent in doc.sents}
+
+
+def _strip_determiners(span: Span) -> Span | None:
+    start, end = span.start, span.end
+    if start < end and span.doc[start].lower_ == "the":
+        start += 1
+    if start < end and span.doc[end - 1].text in ("'s", "’s", "'", "’"):
+        end -= 1
+    return span.doc[start:end] if start < end else None
+
+
+def _capitalised_propn(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha
+
+
+def _name_like(span: Span) -> bool:
+    """A run of capitalised proper nouns, with lower-case particles and hyphens inside
+    ("Jisr al-Shughour", "Tal Afar"), ending on a capitalised word."""
+    if not (span[-1].text[:1].isupper() and span[-1].is_alpha):
+        return False
+    for tok in span:
+        if tok.is_punct and tok.text not in ("-", "'", "’"):
+            return False
+        if tok.is_alpha and not tok.text[:1].isupper() and len(tok) > 3:
+            return False
+        if tok.is_space or tok.like_num:
+            return False
+    return True

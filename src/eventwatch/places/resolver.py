@@ -1,0 +1,249 @@
+"""The places stage: toponym mentions of an article, resolved to GeoNames, and its focus.
+
+:class:`PlaceResolver` is built once per process (the gazetteer loads once) and called per
+article; ``resolve`` costs a few dictionary look-ups per proper noun.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from eventwatch.config import PlaceSettings
+from eventwatch.places.cache import load_gazetteer
+from eventwatch.places.gazetteer import Entry, Gazetteer
+from eventwatch.places.mentions import Found, Mention, MentionFinder
+from eventwatch.places.ranking import Group, Ranker, Weights, make_groups
+from eventwatch.records import Article, Place, PlaceCandidate, Precision, Span, TextField
+
+PRECISION = {
+    "country": Precision.COUNTRY.value,
+    "admin1": Precision.ADMIN1.value,
+    "city": Precision.CITY.value,
+    "continent": "continent",
+}
+CONTEXT_SHARE = 0.25  # country share that lets an unmarked name NER mislabelled ORG be a place
+TITLE_WEIGHT = 2.0  # focus weight of a title mention
+HINT_WEIGHT = 0.5  # focus weight of a demonym
+
+
+class PlaceResolver:
+    """Finds and resolves the toponyms of articles.
+
+    ``max_candidates`` bounds the candidates kept on each :class:`~eventwatch.records.Place`.
+    """
+
+    def __init__(
+        self, gazetteer: Gazetteer, weights: Weights | None = None, max_candidates: int = 5
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.finder = MentionFinder(gazetteer)
+        self.ranker = Ranker(gazetteer, weights)
+        self.max_candidates = max_candidates
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: PlaceSettings | None = None,
+        *,
+        admin_seats: bool = True,
+        cache_dir: Path | None = None,
+        disk_cache: bool = True,
+    ) -> PlaceResolver:
+        """A resolver over the gazetteer for ``settings`` (cities >= ``min_population``).
+
+        ``admin_seats`` adds the seats of administrative divisions GeoNames lists without a
+        population. The gazetteer is built once per process and cached on disk in
+        ``cache_dir`` (default: :func:`eventwatch.places.cache.default_cache_dir`).
+        """
+        settings = settings or PlaceSettings()
+        gazetteer = load_gazetteer(settings.min_population, admin_seats, cache_dir, disk_cache)
+        return cls(gazetteer)
+
+    # ------------------------------------------------------------------ public API
+    def resolve(
+        self, article: Article, docs: Sequence[tuple[TextField, Doc]]
+    ) -> tuple[list[Place], Place | None]:
+        """The place mentions of an article (title first, in text order) and its focus."""
+        found = self.finder.find(docs)
+        accepted = self._accept(found)
+        groups = make_groups(accepted)
+        self.ranker.rank(groups, found.hints)
+        places = self._places(groups)
+        return places, self._focus(article, places, found, groups)
+
+    def resolve_spans(
+        self,
+        article: Article,
+        docs: Sequence[tuple[TextField, Doc]],
+        spans: Sequence[Span],
+    ) -> list[Place | None]:
+        """Resolve toponyms marked by someone else (gold annotations, a user's tagger), with
+        the article's own mentions as context. ``None`` where the gazetteer has no such name."""
+        found = self.finder.find(docs)
+        accepted = self._accept(found)
+        by_field = dict(docs)
+        given: list[Mention | None] = []
+        for span in spans:
+            doc = by_field.get(span.field)
+            if doc is None:
+                given.append(None)
+            else:
+                given.append(self.finder.mention_for(doc, span.field, span.start, span.end))
+        groups = make_groups([*accepted, *(m for m in given if m is not None)])
+        self.ranker.rank(groups, found.hints)
+        by_key = {g.key: g for g in groups}
+        return [None if m is None else self._place(m, by_key[m.key]) for m in given]
+
+    # ------------------------------------------------------------------ acceptance
+    def _accept(self, found: Found) -> list[Mention]:
+        """Keep strong mentions and weak ones with enough evidence; then weak ones whose name is
+        already a place in this article, or whose country the article is about."""
+        common = self.gazetteer.common_words
+        mentions = [m for m in found.mentions if m.key not in common or m.evidence >= 1.0]
+        accepted = [m for m in mentions if m.strong or m.evidence >= 1.0]
+        pending = [m for m in mentions if not (m.strong or m.evidence >= 1.0)]
+        if not pending:
+            return accepted
+        keys = {m.key for m in accepted}
+        groups = make_groups(accepted)
+        self.ranker.rank(groups, found.hints)
+        shares = self._country_shares(groups, found)
+        for m in pending:
+            if m.key in keys or (m.source != "PERSON" and self._supported(m, shares)):
+                accepted.append(m)
+        accepted.sort(key=lambda m: m.order)
+        return accepted
+
+    def _country_shares(self, groups: list[Group], found: Found) -> dict[str, float]:
+        weights: dict[str, float] = defaultdict(float)
+        for hint in found.hints:
+            for code in hint.countries:
+                weights[code] += 1.0 / len(hint.countries)
+        for group in groups:
+            if group.best is not None:
+                entry = self.gazetteer.entries[group.best]
+                if entry.country:
+                    weights[entry.country] += len(group.mentions) * group.probability
+        total = sum(weights.values()) + 1.0
+        return {code: w / total for code, w in weights.items()}
+
+    def _supported(self, m: Mention, shares: dict[str, float]) -> bool:
+        """An unmarked weak name ("had taken Raqqa") is a place when one of its candidates
+        lies in a country the article is about, and it does not start its sentence."""
+        if m.evidence < 0 or m.field == "title":
+            return False
+        entries = self.gazetteer.entries
+        return any(shares.get(entries[i].country or "", 0.0) >= CONTEXT_SHARE for i in m.candidates)
+
+    # ------------------------------------------------------------------ records
+    def _places(self, groups: list[Group]) -> list[Place]:
+        pairs = [(m, g) for g in groups for m in g.mentions]
+        pairs.sort(key=lambda pair: pair[0].order)
+        return [self._place(m, g) for m, g in pairs if g.best is not None]
+
+    def _place(self, m: Mention, group: Group) -> Place | None:
+        if group.best is None:
+            return None
+        entry = self.gazetteer.entries[group.best]
+        confidence = group.probability * m.quality * (0.8 if m.loose else 1.0)
+        return self.place_from_entry(
+            entry,
+            text=m.text,
+            confidence=confidence,
+            span=Span(m.start, m.end, m.text, m.field),
+            candidates=[self._candidate(i, p) for i, p in group.ranked[: self.max_candidates]],
+        )
+
+    def _candidate(self, index: int, probability: float) -> PlaceCandidate:
+        e = self.gazetteer.entries[index]
+        return PlaceCandidate(
+            e.geonameid, e.name, e.iso3, e.feature, e.population, round(probability, 4)
+        )
+
+    @staticmethod
+    def place_from_entry(
+        entry: Entry,
+        *,
+        text: str,
+        confidence: float,
+        span: Span | None = None,
+        candidates: list[PlaceCandidate] | None = None,
+    ) -> Place:
+        """A :class:`~eventwatch.records.Place` record for a gazetteer entry."""
+        return Place(
+            text=text,
+            name=entry.name,
+            geonameid=entry.geonameid,
+            feature=entry.feature,
+            country=entry.iso3,
+            admin1=entry.admin1_name,
+            lat=entry.lat,
+            lon=entry.lon,
+            precision=PRECISION[entry.feature],
+            confidence=round(confidence, 3),
+            span=span,
+            candidates=candidates or [],
+        )
+
+    # ------------------------------------------------------------------ focus
+    def _focus(
+        self, article: Article, places: list[Place], found: Found, groups: list[Group]
+    ) -> Place | None:
+        """The dateline place if any; else the place of the article's leading country that is
+        mentioned most (weighted by position), or that country when nothing in it is."""
+        if found.dateline:
+            head = found.dateline[0]
+            for p in places:
+                if p.span is not None and (p.span.field, p.span.start) == ("body", head.start):
+                    return p
+        own: dict[int, float] = defaultdict(float)  # geonameid -> weighted mentions
+        first: dict[int, Place] = {}
+        by_country: dict[str, float] = defaultdict(float)
+        length = max(len(article.text), 1)
+        for p in places:
+            if p.feature == "continent" or p.geonameid is None or p.span is None:
+                continue
+            weight = p.confidence * _position_weight(p.span, length)
+            own[p.geonameid] += weight
+            first.setdefault(p.geonameid, p)
+            by_country[p.country or ""] += weight
+        iso3 = self._iso3_by_iso2()
+        for hint in found.hints:
+            for code in hint.countries:
+                by_country[iso3.get(code, "")] += HINT_WEIGHT / len(hint.countries)
+        by_country.pop("", None)
+        if not by_country:
+            return None
+        country, weight = max(by_country.items(), key=lambda kv: kv[1])
+        share = weight / sum(by_country.values())
+        inside = [gid for gid in own if first[gid].country == country]
+        if inside:
+            best = max(inside, key=lambda gid: (own[gid], first[gid].feature != "country"))
+            chosen = first[best]
+            return replace(chosen, confidence=round(chosen.confidence * share, 3))
+        entry = self._country_entry(country)
+        if entry is None:
+            return None
+        return self.place_from_entry(entry, text=entry.name, confidence=0.5 * share)
+
+    def _iso3_by_iso2(self) -> dict[str, str]:
+        gaz = self.gazetteer
+        return {code: gaz.entries[i].iso3 or "" for code, i in gaz.countries.items() if code}
+
+    def _country_entry(self, iso3: str) -> Entry | None:
+        for i in self.gazetteer.countries.values():
+            if self.gazetteer.entries[i].iso3 == iso3:
+                return self.gazetteer.entries[i]
+        return None
+
+
+def _position_weight(span: Span, length: int) -> float:
+    """Title mentions count double; body mentions count 2 at the start, 1 at the end."""
+    if span.field == "title":
+        return TITLE_WEIGHT
+    return 1.0 + max(0.0, 1.0 - span.start / length)

@@ -1,0 +1,468 @@
+"""The places stage: name keys, gazetteer, ranking, and resolution of model-parsed text."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from eventwatch.errors import DataFileError
+from eventwatch.places import (
+    CountryHint,
+    Entry,
+    Gazetteer,
+    Mention,
+    MentionFinder,
+    PlaceResolver,
+    Ranker,
+    load_gazetteer,
+    read_knowledge,
+)
+from eventwatch.places import cache as gazetteer_cache
+from eventwatch.places.normalize import name_key, similarity, skeleton, usable_alternate
+from eventwatch.places.ranking import Group, make_groups
+from eventwatch.records import Article, Place, Precision, Span
+
+# ---------------------------------------------------------------------- hand-built gazetteer
+
+
+def _country(gid: int, name: str, code: str, iso3: str, population: int) -> Entry:
+    return Entry(gid, name, "country", code, iso3, None, None, 0.0, 0.0, population, names=20)
+
+
+def _region(gid: int, name: str, code: str, iso3: str, admin1: str) -> Entry:
+    return Entry(gid, name, "admin1", code, iso3, admin1, name, 1.0, 1.0, 0, names=3)
+
+
+def _city(gid: int, name: str, code: str, iso3: str, admin1: str, population: int, **kw) -> Entry:
+    return Entry(gid, name, "city", code, iso3, admin1, None, 2.0, 2.0, population, **kw)
+
+
+ENTRIES: list[tuple[Entry, list[str]]] = [
+    (_country(1, "Libya", "LY", "LBY", 6_700_000), []),
+    (_country(2, "Lebanon", "LB", "LBN", 6_800_000), []),
+    (_country(3, "Iraq", "IQ", "IRQ", 40_000_000), []),
+    (_country(4, "United States", "US", "USA", 327_000_000), ["U.S.", "US", "America"]),
+    (_country(5, "France", "FR", "FRA", 67_000_000), []),
+    (_country(6, "Greece", "GR", "GRC", 10_700_000), []),
+    (_country(7, "Syria", "SY", "SYR", 22_000_000), []),
+    (_region(20, "Ţarābulus", "LY", "LBY", "77"), ["Tripoli"]),
+    (_region(21, "Nīnawá", "IQ", "IRQ", "15"), ["Nineveh", "Nineveh Governorate"]),
+    (_region(22, "Texas", "US", "USA", "TX"), []),
+    (_region(23, "Ar Raqqah", "SY", "SYR", "04"), ["Raqqa"]),
+    (_region(24, "Al Anbar", "IQ", "IRQ", "01"), []),
+    (_city(30, "Tripoli", "LY", "LBY", "77", 1_300_000, capital=True, names=70), []),
+    (_city(31, "Tripoli", "LB", "LBN", "09", 230_000, names=50), []),
+    (_city(32, "Trípoli", "GR", "GRC", "45", 26_000, names=10), []),
+    (_city(33, "Paris", "FR", "FRA", "11", 2_100_000, capital=True, names=100), []),
+    (_city(34, "Paris", "US", "USA", "TX", 25_000, names=20), []),
+    (_city(35, "Ar Raqqah", "SY", "SYR", "04", 530_000, names=40), ["Raqqa", "Raqqah"]),
+    (_city(36, "Tall ‘Afar", "IQ", "IRQ", "15", 0, names=25), ["Tall 'Afar"]),
+    # an invented name borne by towns in two Iraqi regions, to test the admin1 context
+    (_city(37, "Qasr Nabil", "IQ", "IRQ", "15", 20_000, names=3), []),
+    (_city(38, "Qasr Nabil", "IQ", "IRQ", "01", 40_000, names=3), []),
+]
+
+
+@pytest.fixture(scope="module")
+def small() -> Gazetteer:
+    neighbours = {"LB": ("SY", "IL"), "SY": ("LB", "IQ", "TR"), "IQ": ("SY",)}
+    return Gazetteer(
+        [e for e, _ in ENTRIES],
+        [n for _, n in ENTRIES],
+        demonyms={"Libyan": ["LY"], "Lebanese": ["LB"], "Iraqi": ["IQ"], "French": ["FR"]},
+        neighbours=neighbours,
+    )
+
+
+def _ids(gaz: Gazetteer, key: str) -> set[int]:
+    return {gaz.entries[i].geonameid for i in gaz.lookup(key)}
+
+
+def _mention(gaz: Gazetteer, text: str, start: int = 0, **kw) -> Mention:
+    key = name_key(text)
+    defaults = {"source": "GPE", "quality": 0.95, "strong": True}
+    defaults.update(kw)
+    return Mention(start, start + len(text), text, "body", key, gaz.lookup(key), **defaults)
+
+
+def _best(gaz: Gazetteer, group: Group) -> Entry:
+    assert group.best is not None
+    return gaz.entries[group.best]
+
+
+def _rank(gaz: Gazetteer, mentions: list[Mention], hints: list[CountryHint] = ()) -> list[Group]:
+    groups = make_groups(mentions)
+    Ranker(gaz).rank(groups, list(hints))
+    return groups
+
+
+# ---------------------------------------------------------------------- name keys
+
+
+def test_name_key_folds_accents_apostrophes_and_dots() -> None:
+    assert name_key("Tall ‘Afar") == name_key("Tall 'Afar") == "tall afar"
+    assert name_key("Ţarābulus") == "tarabulus"
+    assert name_key("U.S.") == "us"
+    assert name_key("the Netherlands") == "netherlands"
+    assert name_key("Côte d'Ivoire") == "cote divoire"
+
+
+def test_skeleton_joins_transliterations() -> None:
+    assert skeleton(name_key("Tal Afar")) == skeleton(name_key("Tall ‘Afar"))
+    assert skeleton(name_key("Raqqa")) == skeleton(name_key("Ar-Raqqah"))
+    assert skeleton(name_key("Mosul")) != skeleton(name_key("Basra"))
+
+
+def test_usable_alternate_drops_codes_scripts_and_romanisations() -> None:
+    assert usable_alternate("Derna")
+    assert usable_alternate("Tall ‘Afar")
+    assert not usable_alternate("TIP")  # an airport code
+    assert not usable_alternate("de li bo li")  # a lower-case romanisation
+    assert not usable_alternate("Тал Афар")
+    assert not usable_alternate("A1")
+
+
+def test_similarity_separates_spellings_from_other_names() -> None:
+    assert similarity("derna", "darnah") >= 0.7
+    assert similarity("tal afar", "tall afar") >= 0.9
+    assert similarity("salisbury", "harare") < 0.5
+
+
+# ---------------------------------------------------------------------- gazetteer
+
+
+def test_gazetteer_finds_entries_by_main_and_alternate_names(small: Gazetteer) -> None:
+    assert _ids(small, "tripoli") == {20, 30, 31, 32}
+    assert _ids(small, "raqqa") == {23, 35}
+    assert _ids(small, "america") == {4}
+    assert small.lookup("atlantis") == ()
+
+
+def test_gazetteer_loose_lookup_matches_transliterations(small: Gazetteer) -> None:
+    assert small.lookup("tal afar") == ()
+    assert {small.entries[i].geonameid for i in small.lookup_loose("tal afar")} == {36}
+
+
+def test_gazetteer_keeps_all_capital_names_as_acronyms(small: Gazetteer) -> None:
+    assert {small.entries[i].geonameid for i in small.lookup_acronym("US")} == {4}
+    assert small.lookup_acronym("NGO") == ()
+
+
+def test_a_country_alias_that_names_one_of_its_regions_goes_to_the_region() -> None:
+    gb = Entry(9, "United Kingdom", "country", "GB", "GBR", None, None, 54.0, -2.0, 66_000_000)
+    wales = Entry(10, "Wales", "admin1", "GB", "GBR", "WLS", "Wales", 52.0, -3.6, 0)
+    gaz = Gazetteer([gb, wales], [["Britain", "Wales"], []])
+    assert [gaz.entries[i].name for i in gaz.lookup("wales")] == ["Wales"]
+    assert [gaz.entries[i].name for i in gaz.lookup("britain")] == ["United Kingdom"]
+
+
+def test_typical_region_population_is_country_over_regions(small: Gazetteer) -> None:
+    assert small.admin1_population["IQ"] == pytest.approx(40_000_000 / 2)
+    assert "FR" not in small.admin1_population  # no region of France in the hand-made list
+
+
+def test_knowledge_file_is_schema_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "places.yaml"
+    bad.write_text("version: 1\ncountry_aliases:\n  Libya: [Libiya]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="ISO 3166-1"):
+        read_knowledge(bad)
+    bad.write_text("version: 1\nadmin_cues: [Province]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="lower case"):
+        read_knowledge(bad)
+
+
+def test_gazetteer_cache_round_trip(small: Gazetteer, tmp_path: Path) -> None:
+    path = tmp_path / "gazetteer.pickle"
+    gazetteer_cache._write(path, small)
+    loaded = gazetteer_cache._read(path)
+    assert loaded is not None and loaded.lookup("raqqa") == small.lookup("raqqa")
+    path.write_bytes(b"not a pickle")
+    assert gazetteer_cache._read(path) is None
+    assert gazetteer_cache._read(tmp_path / "missing.pickle") is None
+
+
+# ---------------------------------------------------------------------- ranking
+
+
+def test_without_context_tripoli_is_the_larger_capital(small: Gazetteer) -> None:
+    (group,) = _rank(small, [_mention(small, "Tripoli")])
+    assert _best(small, group).country == "LY"
+    assert group.probability < 0.99  # other Tripolis remain plausible
+
+
+def test_country_context_decides_tripoli(small: Gazetteer) -> None:
+    lebanon = _mention(small, "Lebanon", start=40)
+    groups = _rank(small, [_mention(small, "Tripoli"), lebanon])
+    tripoli = next(g for g in groups if g.key == "tripoli")
+    assert _best(small, tripoli).country == "LB"
+    hints = [CountryHint(("LY",), "body", 50), CountryHint(("LY",), "body", 90)]
+    (tripoli,) = _rank(small, [_mention(small, "Tripoli")], hints)
+    assert _best(small, tripoli).country == "LY"
+    assert tripoli.probability > 0.8
+
+
+def test_a_qualifier_beats_population(small: Gazetteer) -> None:
+    texas = _mention(small, "Texas", start=7)
+    paris = _mention(small, "Paris")
+    paris.qualifier = texas
+    groups = _rank(small, [paris, texas])
+    assert _best(small, groups[0]).geonameid == 34
+    plain = _rank(small, [_mention(small, "Paris")])
+    assert _best(small, plain[0]).geonameid == 33
+
+
+def test_a_bare_name_shared_by_a_region_and_its_city_is_the_city(small: Gazetteer) -> None:
+    (group,) = _rank(small, [_mention(small, "Raqqa")])
+    assert _best(small, group).feature == "city"
+    cued = _mention(small, "Raqqa", admin_cue=True)
+    (group,) = _rank(small, [cued])
+    assert _best(small, group).feature == "admin1"
+
+
+def test_admin1_context_picks_the_town_in_the_region_named(small: Gazetteer) -> None:
+    base = _rank(small, [_mention(small, "Qasr Nabil")])
+    assert _best(small, base[0]).admin1 == "01"  # the larger one
+    groups = _rank(small, [_mention(small, "Nineveh"), _mention(small, "Qasr Nabil", start=30)])
+    town = next(g for g in groups if g.key == "qasr nabil")
+    assert _best(small, town).admin1 == "15"
+
+
+def test_confidence_reflects_the_margin(small: Gazetteer) -> None:
+    (single,) = _rank(small, [_mention(small, "Iraq")])
+    assert single.probability == pytest.approx(1.0)
+    (ambiguous,) = _rank(small, [_mention(small, "Qasr Nabil")])
+    assert 0.5 < ambiguous.probability < 0.95
+    assert math.isclose(sum(p for _, p in ambiguous.ranked), 1.0)
+
+
+def test_a_name_does_not_vouch_for_itself(small: Gazetteer) -> None:
+    # Three mentions of Tripoli give Libya no context of their own: the probability stays that of
+    # one mention without context.
+    one = _rank(small, [_mention(small, "Tripoli")])[0].probability
+    three = [_mention(small, "Tripoli", start=i * 20) for i in range(3)]
+    assert _rank(small, three)[0].probability == pytest.approx(one)
+
+
+# ---------------------------------------------------------------------- the real gazetteer
+
+
+@pytest.fixture(scope="module")
+def resolver(tmp_path_factory: pytest.TempPathFactory) -> PlaceResolver:
+    return PlaceResolver.from_settings(cache_dir=tmp_path_factory.mktemp("gazetteer"))
+
+
+def test_geonames_alternate_names_join_spellings(resolver: PlaceResolver) -> None:
+    gaz = resolver.gazetteer
+    cities = {e.geonameid for e in gaz if e.feature == "city"}
+    derna = {gaz.entries[i].geonameid for i in gaz.lookup("derna")} & cities
+    assert derna and derna == {gaz.entries[i].geonameid for i in gaz.lookup("darnah")} & cities
+    raqqa = [gaz.entries[i] for i in gaz.lookup("raqqa") if gaz.entries[i].feature == "city"]
+    assert [(e.name, e.country) for e in raqqa] == [("Ar Raqqah", "SY")]
+    nineveh = [gaz.entries[i] for i in gaz.lookup("nineveh")]
+    assert any(e.feature == "admin1" and e.country == "IQ" for e in nineveh)
+
+
+def test_real_gazetteer_has_points_and_seats(resolver: PlaceResolver) -> None:
+    gaz = resolver.gazetteer
+    libya = gaz.entries[gaz.countries["LY"]]
+    assert libya.lat is not None and libya.iso3 == "LBY"
+    tal_afar = [gaz.entries[i] for i in gaz.lookup("tal afar")]
+    assert [(e.country, e.feature, e.admin1_name) for e in tal_afar] == [("IQ", "city", "Nīnawá")]
+    assert "Iraqi" in gaz.demonyms and gaz.demonyms["Iraqi"] == ("IQ",)
+    # cities below the threshold are left out
+    assert all(e.population >= 15_000 or e.population == 0 for e in gaz if e.feature == "city")
+
+
+def test_load_gazetteer_is_built_once_per_process(resolver: PlaceResolver) -> None:
+    assert load_gazetteer() is resolver.gazetteer
+
+
+# ---------------------------------------------------------------------- model-backed
+
+
+def _resolve(
+    nlp: Language, resolver: PlaceResolver, body: str, title: str = ""
+) -> tuple[list[Place], Place | None]:
+    article = Article(id="t", title=title, text=body)
+    return resolver.resolve(article, [("title", nlp(title)), ("body", nlp(body))])
+
+
+def _by_text(places: list[Place]) -> dict[str, Place]:
+    return {p.text: p for p in places}
+
+
+@pytest.mark.model
+def test_derna_and_darnah_are_one_city(nlp: Language, resolver: PlaceResolver) -> None:
+    body = (
+        "Rescue teams reached Derna on Wednesday, three days after the dams burst. "
+        "Survivors in Darnah described a wall of water, Libyan officials said."
+    )
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Derna"].geonameid == places["Darnah"].geonameid
+    assert places["Derna"].country == "LBY" and places["Derna"].precision == Precision.CITY
+
+
+@pytest.mark.model
+def test_raqqa_mislabelled_org_is_found_in_a_syria_story(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = (
+        "U.S.-backed fighters drove militants out of Raqqa, their last stronghold in Syria, "
+        "commanders said on Tuesday. Syrian officials said the city was in ruins."
+    )
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Raqqa"].name == "Ar Raqqah"
+    assert places["Raqqa"].country == "SYR" and places["Raqqa"].feature == "city"
+    assert places["Raqqa"].span == Span(body.index("Raqqa"), body.index("Raqqa") + 5, "Raqqa")
+
+
+@pytest.mark.model
+def test_tripoli_follows_the_story(nlp: Language, resolver: PlaceResolver) -> None:
+    libya = (
+        "Rival militias exchanged rocket fire in Tripoli overnight, Libyan health officials said, "
+        "as the United Nations urged Libya's factions to return to talks."
+    )
+    lebanon = (
+        "Lebanese soldiers deployed in Tripoli after clashes between two neighbourhoods, "
+        "the army said. Lebanon's second city has seen repeated fighting."
+    )
+    libyan = _by_text(_resolve(nlp, resolver, libya)[0])["Tripoli"]
+    lebanese = _by_text(_resolve(nlp, resolver, lebanon)[0])["Tripoli"]
+    assert (libyan.country, lebanese.country) == ("LBY", "LBN")
+    assert {c.country for c in libyan.candidates} >= {"LBY", "LBN"}
+    # Libya's Tripoli is the larger capital: it wins its story by a wider margin
+    assert libyan.confidence > 0.8 and 0.5 < lebanese.confidence < libyan.confidence
+
+
+@pytest.mark.model
+def test_a_written_qualifier_decides(nlp: Language, resolver: PlaceResolver) -> None:
+    body = "The storm flattened barns outside Paris, Texas, before moving east, forecasters said."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Paris"].country == "USA" and places["Paris"].admin1 == "Texas"
+    assert places["Texas"].feature == "admin1"
+    plain = _by_text(_resolve(nlp, resolver, "Farmers blocked roads around Paris on Monday.")[0])
+    assert plain["Paris"].country == "FRA"
+
+
+@pytest.mark.model
+def test_tal_afar_labelled_person_is_a_place(nlp: Language, resolver: PlaceResolver) -> None:
+    body = (
+        "Iraqi troops pushed into Tal Afar on Sunday after a week of shelling, a military "
+        "spokesman said."
+    )
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    tal_afar = places["Tal Afar"]
+    assert tal_afar.country == "IRQ" and tal_afar.admin1 == "Nīnawá"
+    assert tal_afar.lat == pytest.approx(36.38, abs=0.05)
+    assert "Iraqi" not in places  # a demonym is context, not a mention
+
+
+@pytest.mark.model
+def test_country_and_admin1_mentions(nlp: Language, resolver: PlaceResolver) -> None:
+    body = (
+        "Turkey and Russia agreed on Friday to extend the truce. The governor of Nineveh "
+        "province said Mosul would reopen its airport."
+    )
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert (places["Turkey"].feature, places["Turkey"].country) == ("country", "TUR")
+    assert places["Russia"].precision == Precision.COUNTRY
+    assert (places["Nineveh"].feature, places["Nineveh"].country) == ("admin1", "IRQ")
+    assert places["Nineveh"].lat is not None
+    assert places["Mosul"].admin1 == places["Nineveh"].name
+
+
+@pytest.mark.model
+def test_the_dateline_is_the_focus(nlp: Language, resolver: PlaceResolver) -> None:
+    body = (
+        "BAGHDAD, March 10 (Wire) - Gunmen attacked a checkpoint north of Kirkuk on Saturday, "
+        "killing two policemen, security sources said. The attack near Kirkuk followed raids "
+        "in Anbar province."
+    )
+    places, focus = _resolve(nlp, resolver, body)
+    assert places[0].text == "BAGHDAD" and places[0].span == Span(0, 7, "BAGHDAD")
+    assert places[0].country == "IRQ" and places[0].name == "Baghdad"
+    assert focus is not None and focus.name == "Baghdad"
+
+
+@pytest.mark.model
+def test_focus_is_the_most_mentioned_place(nlp: Language, resolver: PlaceResolver) -> None:
+    title = "Shelling hits Aleppo as talks stall"
+    body = (
+        "Government forces shelled eastern Aleppo on Thursday, rescue workers said. "
+        "Residents of Aleppo said the bombardment was the heaviest in weeks. "
+        "In Paris, diplomats said talks on Syria had stalled."
+    )
+    _, focus = _resolve(nlp, resolver, body, title)
+    assert focus is not None and focus.name == "Aleppo" and focus.country == "SYR"
+
+
+@pytest.mark.model
+def test_demonyms_alone_give_a_country_focus(nlp: Language, resolver: PlaceResolver) -> None:
+    places, focus = _resolve(nlp, resolver, "Iraqi officials said Iraqi forces had withdrawn.")
+    assert places == []
+    assert focus is not None and focus.country == "IRQ" and focus.feature == "country"
+    assert focus.span is None
+
+
+@pytest.mark.model
+def test_common_words_and_people_are_not_places(nlp: Language, resolver: PlaceResolver) -> None:
+    body = (
+        "Reading remains the best way to learn, the minister said. Mobile phone sales rose, and "
+        "Victoria Beckham and Jordan Peterson attended the gala. The judges gave a split "
+        "decision. Nice weather helped the harvest. Herders moved their cattle towards the Juba "
+        "river."
+    )
+    places, _ = _resolve(nlp, resolver, body)
+    assert places == []
+
+
+@pytest.mark.model
+def test_resolve_spans_geocodes_marked_toponyms(nlp: Language, resolver: PlaceResolver) -> None:
+    body = "Libyan coastguards intercepted a boat off Zuwara and towed it to Tripoli."
+    article = Article(id="t", text=body)
+    docs = [("title", nlp("")), ("body", nlp(body))]
+    spans = [Span(body.index(w), body.index(w) + len(w), w) for w in ("Zuwara", "Tripoli")]
+    spans.append(Span(0, 6, "Libyan"))
+    spans.append(Span(body.index("boat"), body.index("boat") + 4, "boat"))
+    zuwara, tripoli, libyan, boat = resolver.resolve_spans(article, docs, spans)
+    assert zuwara is not None and zuwara.country == "LBY"
+    assert tripoli is not None and tripoli.country == "LBY"
+    assert libyan is not None and libyan.feature == "country" and libyan.country == "LBY"
+    assert boat is None
+
+
+# ---------------------------------------------------------------------- dateline (no model)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "qualifier"),
+    [
+        ("TRIPOLI, Lebanon (Wire) — Gunmen clashed overnight.", "TRIPOLI", "Lebanon"),
+        ("TRIPOLI, March 3 (Wire) - Gunmen clashed overnight.", "TRIPOLI", None),
+        ("Tripoli (Wire) - Gunmen clashed overnight.", "Tripoli", None),
+        ("PARIS — Farmers blocked the ring road on Monday.", "PARIS", None),
+    ],
+)
+def test_dateline_forms(small: Gazetteer, text: str, place: str, qualifier: str | None) -> None:
+    doc = spacy.blank("en")(text)
+    found = MentionFinder(small)._dateline(doc)
+    assert [m.text for m in found] == [place] + ([qualifier] if qualifier else [])
+    assert found[0].start == 0 and found[0].source == "dateline"
+    if qualifier:
+        assert found[0].qualifier is found[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UNITED NATIONS (Wire) - The council met.",  # not a gazetteer place
+        "Tripoli said on Monday that talks would resume.",  # no agency, no dash
+        "In PARIS, farmers protested.",
+    ],
+)
+def test_no_dateline(small: Gazetteer, text: str) -> None:
+    assert MentionFinder(small)._dateline(spacy.blank("en")(text)) == []
