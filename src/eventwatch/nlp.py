@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -57,12 +58,59 @@ def resolve_model(name: str) -> str:
 
 @lru_cache(maxsize=4)
 def load_pipeline(name: str = "md") -> Language:
-    """Load (once per process) the English pipeline ``name``."""
+    """Load (once per process) the English pipeline ``name``, with eventwatch's components."""
     target = resolve_model(name)
     try:
-        return spacy.load(target)
+        nlp = spacy.load(target)
     except OSError as exc:
         raise ModelNotFoundError(f"cannot load spaCy pipeline '{name}' ({target}): {exc}") from exc
+    return prepare(nlp)
+
+
+# A wire dateline: "BAGHDAD, March 10 (Reuters) - ", "TRIPOLI, Libya (AP) — ", "WASHINGTON — ",
+# "Mosul, Iraq (AFP) - ". Either the place is in capitals or an agency follows in brackets.
+_PLACE = r"[A-Z][\w.'’-]*(?:[ /-][A-Z][\w.'’-]*){0,4}"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?"
+DATELINE = re.compile(
+    rf"^\s*(?P<place>{_PLACE})(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{0,2}})?"
+    rf"(?:,?\s+{_MONTH})?\s*(?P<agency>\([^()\n]{{1,40}}\))?\s*[-–—]+\s+"
+)
+DATELINE_COMPONENT = "eventwatch_dateline"
+
+
+def dateline_end(text: str) -> int:
+    """Where the wire dateline at the start of ``text`` ends (0 when there is none)."""
+    match = DATELINE.match(text[:200])
+    if match is None:
+        return 0
+    place = match["place"]
+    if match["agency"] is None and not (place.isupper() and len(place) > 1):
+        return 0
+    return match.end()
+
+
+@Language.component(DATELINE_COMPONENT)
+def dateline_boundary(doc: Doc) -> Doc:
+    """Make the dateline its own sentence, so that "BAGHDAD, March 10 (Reuters) - Militants
+    attacked..." is not parsed with the city as the subject of "attacked"."""
+    end = dateline_end(doc.text)
+    if end:
+        for token in doc:
+            if token.idx >= end:
+                if token.i > 0:
+                    token.is_sent_start = True
+                break
+    return doc
+
+
+def prepare(nlp: Language) -> Language:
+    """Add eventwatch's components to a loaded pipeline (once); returns it."""
+    if DATELINE_COMPONENT not in nlp.pipe_names:
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe(DATELINE_COMPONENT, before="parser")
+        else:
+            nlp.add_pipe(DATELINE_COMPONENT, first=True)
+    return nlp
 
 
 def parse_articles(

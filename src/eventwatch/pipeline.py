@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 from eventwatch.config import Settings
 from eventwatch.errors import ConfigError
-from eventwatch.nlp import load_pipeline, parse_articles
+from eventwatch.nlp import load_pipeline, parse_articles, prepare
 from eventwatch.records import Article, Status, TextField
 
 
@@ -132,7 +132,7 @@ class Pipeline:
 
     def __init__(self, settings: Settings, nlp: Language | None = None) -> None:
         self.settings = settings
-        self.nlp = nlp if nlp is not None else load_pipeline(settings.nlp.model)
+        self.nlp = prepare(nlp) if nlp is not None else load_pipeline(settings.nlp.model)
         unknown = [name for name in settings.pipeline.stages if name not in STAGES]
         if unknown:
             known = ", ".join(sorted(STAGES))

@@ -70,6 +70,7 @@ class Target:
     affiliation: bool = False  # titles: sector/country from "for X" or the words before
     bare: bool = True  # titles: a mention even without a name
     kinds: tuple[str, ...] = ()  # references: the kinds of actor they refer back to
+    sectors: tuple[str, ...] = ()  # references: and their sectors (empty: any)
 
 
 @dataclass(slots=True)
@@ -312,7 +313,7 @@ class _Builder:
             for phrase in title.phrases:
                 self.phrases[("title", phrase.lower())] = target
         for ref in f.references:
-            target = Target("reference", kinds=tuple(ref.kinds))
+            target = Target("reference", kinds=tuple(ref.kinds), sectors=tuple(ref.sectors))
             for phrase in ref.phrases:
                 self.phrases[("reference", phrase.lower())] = target
 

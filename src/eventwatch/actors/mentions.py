@@ -53,6 +53,7 @@ class Candidate:
     person_name: tuple[str, ...] = ()  # name tokens of a person
     title: str = ""  # the title phrase of a person
     reference: tuple[str, ...] = ()  # kinds a back-reference may refer to
+    reference_sectors: tuple[str, ...] = ()  # and their sectors (empty: any)
     fallback: Candidate | None = None  # a reference's reading when nothing precedes it
     pending_person: bool = False  # a PERSON entity to look up among the article's people
     place_like: bool = False  # a PERSON entity used like a place ("near Tal Afar")
@@ -275,6 +276,7 @@ class DocAssembler:
         return Candidate(
             hit.start, hit.end, RANK_REFERENCE, "", "", "", None, None, 0.0, hit.surface,
             head=hit.end - 1, reference=hit.target.kinds, fallback=fallback,
+            reference_sectors=hit.target.sectors,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ compounds

@@ -26,7 +26,9 @@ from eventwatch.actors.people import PeopleRegister, link_appositions
 from eventwatch.config import ActorSettings
 from eventwatch.records import Actor, Article, Span, TextField
 
-PERSON_DEPS_FOR_SURNAME = ("PROPN",)
+# A registered surname is recognised whatever its tag: the model often tags an unfamiliar name
+# at the start of a sentence as a common noun ("Prasetyo met ...").
+PERSON_DEPS_FOR_SURNAME = ("PROPN", "NOUN")
 
 
 class ActorResolver:
@@ -53,7 +55,7 @@ class ActorResolver:
                     register.add(cand, self.particles)
         places = {c.name for _, _, kept in parts for c in kept if c.place_like}
         actors: list[Actor] = []
-        recent: dict[str, Actor] = {}
+        recent: list[Actor] = []  # actors in reading order, for back-references
         for fld, doc, kept in parts:
             kept = kept + self._surnames(doc, kept, register)
             kept.sort(key=lambda c: c.start)
@@ -63,8 +65,7 @@ class ActorResolver:
                     continue
                 actors.append(actor)
                 if not cand.reference:  # a reference repeats its antecedent: no new recency
-                    recent.pop(actor.kind, None)  # keep the dict ordered by recency
-                    recent[actor.kind] = actor
+                    recent.append(actor)
         return actors
 
     def mentions(self, doc: Doc) -> list[Candidate]:
@@ -112,12 +113,12 @@ class ActorResolver:
         fld: TextField,
         cand: Candidate,
         register: PeopleRegister,
-        recent: dict[str, Actor],
+        recent: list[Actor],
         places: set[str],
     ) -> Actor | None:
         conf = self.dictionary.rules.confidence
         if cand.reference:
-            antecedent = _latest(recent, cand.reference)
+            antecedent = _latest(recent, cand.reference, cand.reference_sectors)
             if antecedent is not None:
                 return replace(
                     antecedent,
@@ -172,10 +173,13 @@ def _adopt(cand: Candidate, known: Candidate) -> Candidate:
     )
 
 
-def _latest(recent: dict[str, Actor], kinds: Iterable[str]) -> Actor | None:
-    """The most recent actor of any of ``kinds`` (``recent`` is ordered by recency)."""
-    wanted = set(kinds)
-    return next((recent[k] for k in reversed(recent) if k in wanted), None)
+def _latest(recent: list[Actor], kinds: Iterable[str], sectors: Iterable[str]) -> Actor | None:
+    """The most recent actor of any of ``kinds`` (and of ``sectors``, when given)."""
+    wanted, wanted_sectors = set(kinds), set(sectors)
+    for actor in reversed(recent):
+        if actor.kind in wanted and (not wanted_sectors or actor.sector in wanted_sectors):
+            return actor
+    return None
 
 
 def _span(doc: Doc, fld: TextField, start: int, end: int) -> Span:

@@ -73,6 +73,7 @@ class Title(_Model):
 
 class Reference(_Model):
     kinds: list[Literal["group", "igo", "institution", "country"]]
+    sectors: list[str] = []  # only antecedents of these sectors ("the rebels": REB, UAF); [] any
     phrases: list[Phrase]
 
 

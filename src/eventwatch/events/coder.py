@@ -16,10 +16,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
 from eventwatch.config import EventSettings
+from eventwatch.dates import find_event_date
 from eventwatch.events.lexicon import Entry, Lexicon, load_lexicon
 from eventwatch.events.modality import ModalityReader, speaker_token
 from eventwatch.events.syntax import (
@@ -27,6 +29,7 @@ from eventwatch.events.syntax import (
     argument_tokens,
     child,
     direct_objects,
+    governing_chain,
     is_passive,
     number_value,
     object_words,
@@ -51,8 +54,11 @@ PLACE_PREPS = {
     "from", "to", "toward", "towards", "over", "along", "through", "within", "off", "between",
 }  # fmt: skip
 KIND_PRIORITY = {"group": 0, "igo": 1, "person": 2, "institution": 3, "country": 4, "sector": 5}
+# named entities that stand for an actor not in the dictionary (kind "other")
+UNKNOWN_ACTOR_ENTS = ("ORG", "NORP", "PERSON", "GPE")
+PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "continent": 3}
 DATE_CONFIDENCE = {"text": 0.9, "publication": 0.5, "none": 0.0}
-PRONOUNS = {"it", "they", "he", "she", "its", "their", "them", "him", "her"}
+PRONOUNS = {"his", "it", "they", "he", "she", "its", "their", "them", "him", "her"}
 
 
 @dataclass(slots=True)
@@ -85,11 +91,12 @@ class _Mentions:
         return list(seen.values())
 
     def place_in(self, tokens: Iterable[Token]) -> Place | None:
-        for t in tokens:
-            p = self.places.get(t.i)
-            if p is not None:
-                return p
-        return None
+        """The most precise place named among ``tokens`` ("in Afghanistan's Khost province" is
+        Khost), the first one among equals."""
+        found = [self.places[t.i] for t in tokens if t.i in self.places]
+        if not found:
+            return None
+        return min(found, key=lambda p: PRECISION_RANK.get(p.precision, len(PRECISION_RANK)))
 
 
 @dataclass(slots=True)
@@ -194,9 +201,9 @@ class EventCoder:
         mentioned (e.g. "the attack" as a topic)."""
         head = tok.head
         lemma = head.lemma_.lower()
+        governs = lemma in self.lex.light_verbs or lemma in self.modality.verbs
         if tok.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX"):
-            if lemma in self.lex.light_verbs or lemma in self.modality.verbs:
-                return head
+            return head if governs else None
         if tok.dep_ == "nsubj" and head.pos_ == "VERB" and lemma in self.lex.noun_subject_verbs:
             return head
         if tok.dep_ == "pobj" and head.dep_ == "prep":
@@ -237,68 +244,96 @@ class EventCoder:
         mentions: _Mentions,
         state: _ArticleState,
     ) -> list[Event]:
-        tok, clause, entry = trig.token, trig.clause, trig.entry
-        actor_toks, recipient_tok = self._arguments(trig)
-        actors = [self._actor(t, mentions, state) for t in actor_toks] or [None]
-        actors = [a for a in actors if a is not None] or [None]
-        recipient = self._actor(recipient_tok, mentions, state) if recipient_tok else None
-        cue = self.modality.read(tok, clause)
-        date = self._date(sent, clause, article.published)
-        modality, mod_conf = cue.modality, cue.confidence
-        if modality == Modality.ASSERTED and self._historical(date, article.published):
-            modality, mod_conf = Modality.HISTORICAL, 0.7
+        tok, entry = trig.token, trig.entry
+        actor_toks, recipient_toks = self._arguments(trig)
+        actors = [a for a in (self._actor(t, mentions, state) for t in actor_toks) if a] or [None]
+        recipient, recipient_tok = self._recipient(recipient_toks, mentions, state)
+        modality, mod_conf, date = self._modality_and_date(trig, sent, article)
         place, place_conf = self._place(trig, recipient_tok, sent, mentions, article)
         speaker_tok = speaker_token(tok, sent, self.lex.speech_verbs)
         speaker = self._actor(speaker_tok, mentions, state) if speaker_tok is not None else None
-        mode = entry.mode
-        if entry.type == "THREATEN" and mode is None:
-            mode = self._threat_mode(tok)
-        sizes = self._sizes(trig, entry)
-        contexts = sorted(set(entry.contexts) | self._contexts(sent))
-        start = sent.start_char
-        evidence = TextSpan(start, sent.end_char, sent.text, fld)
-        trigger_span = TextSpan(tok.idx, tok.idx + len(tok.text), tok.text, fld)
-        out: list[Event] = []
-        for actor in actors:
-            same = actor is not None and recipient is not None and actor.code == recipient.code
-            if same and actor.code and actor.name == recipient.name:  # type: ignore[union-attr]
-                recipient = None
-            conf = {
+        recipient = _situate(recipient, place, article)
+        base = Event(
+            id="",
+            article_id=article.id,
+            event_type=entry.type,
+            mode=self._mode(trig),
+            contexts=sorted(set(entry.contexts) | self._contexts(sent)),
+            actor=None,
+            recipient=recipient,
+            place=place,
+            date=date,
+            modality=modality,
+            evidence=TextSpan(sent.start_char, sent.end_char, sent.text, fld),
+            trigger=TextSpan(tok.idx, tok.idx + len(tok.text), tok.text, fld),
+            attributed_to=speaker,
+            confidence={
                 "type": round(entry.confidence * (0.85 if trig.is_noun else 1.0), 3),
-                "actor": actor.confidence if actor else 0.0,
                 "recipient": recipient.confidence if recipient else 0.0,
                 "place": round(place_conf, 3),
-                "date": 0.9
-                if date.source == "text"
-                else 0.5
-                if date.source == "publication"
-                else 0.0,
+                "date": DATE_CONFIDENCE[date.source],
                 "modality": mod_conf,
-            }
-            out.append(
-                Event(
-                    id=stable_id(article.id, fld, tok.idx, entry.type, actor.code if actor else ""),
-                    article_id=article.id,
-                    event_type=entry.type,
-                    mode=mode,
-                    contexts=contexts,
-                    actor=actor,
-                    recipient=recipient,
-                    place=place,
-                    date=date,
-                    modality=modality,
-                    evidence=evidence,
-                    trigger=trigger_span,
-                    attributed_to=speaker,
-                    confidence=conf,
-                    **sizes,
-                )
-            )
-        return out
+            },
+            **self._sizes(trig, entry),
+        )
+        return [self._with_actor(base, actor, article, tok) for actor in actors]
+
+    def _with_actor(self, base: Event, actor: Actor | None, article: Article, tok: Token) -> Event:
+        """One event of ``base``'s kind for ``actor`` (several subjects: several events)."""
+        actor = _situate(actor, base.place, article)
+        event = replace(base, contexts=list(base.contexts), confidence=dict(base.confidence))
+        event.actor = actor
+        recipient = event.recipient
+        if actor is not None and recipient is not None and _same_actor(actor, recipient):
+            event.recipient = None  # "X and Y clashed": no one is their own recipient
+            event.confidence["recipient"] = 0.0
+        event.confidence["actor"] = actor.confidence if actor else 0.0
+        code = actor.code if actor else ""
+        event.id = stable_id(article.id, base.evidence.field, tok.idx, base.event_type, code)
+        return event
+
+    def _modality_and_date(
+        self, trig: _Trigger, sent: Span, article: Article
+    ) -> tuple[str, float, EventDate]:
+        """Modality (from the governing words, the trigger word itself, and the date) and date.
+
+        A date read from the text that lies well before publication makes an asserted event
+        historical; one after publication makes it planned ("is due to visit on Wednesday").
+        """
+        cue = self.modality.read(trig.token, trig.clause)
+        modality, confidence = cue.modality, cue.confidence
+        if modality == Modality.ASSERTED and trig.entry.modality is not None:
+            modality, confidence = trig.entry.modality, 0.75
+        future = modality in (Modality.PLANNED, Modality.THREATENED, Modality.HYPOTHETICAL)
+        date = find_event_date(sent, trig.clause, article.published, future=future)
+        if modality == Modality.ASSERTED and date.source == "text" and date.value is not None:
+            if self._historical(date, article.published):
+                modality, confidence = Modality.HISTORICAL, 0.7
+            elif article.published is not None and date.value > article.published.date():
+                modality, confidence = Modality.PLANNED, 0.6
+        return modality, confidence, date
+
+    def _mode(self, trig: _Trigger) -> str | None:
+        """The entry's mode, unless words of the clause name a more specific one."""
+        entry = trig.entry
+        mode = entry.mode
+        if entry.type == "THREATEN" and mode is None:
+            return self._threat_mode(trig.token)
+        cues = self.lex.mode_cues.get(entry.type)
+        if not cues:
+            return mode
+        words = _clause_words(trig)
+        ranks = [m for m, _ in cues]
+        for cue_mode, cue_words in cues:
+            if words & cue_words:
+                if mode is None or mode not in ranks or ranks.index(cue_mode) < ranks.index(mode):
+                    return cue_mode
+                break
+        return mode
 
     # ------------------------------------------------------------------ arguments
-    def _arguments(self, trig: _Trigger) -> tuple[list[Token], Token | None]:
-        """Actor tokens and the recipient token of a trigger."""
+    def _arguments(self, trig: _Trigger) -> tuple[list[Token], list[Token]]:
+        """Actor tokens and the recipient candidates of a trigger, best first."""
         tok, clause = trig.token, trig.clause
         roles = self.lex.roles.get(trig.entry.type, ["dobj"])
         if trig.is_noun:
@@ -306,44 +341,110 @@ class EventCoder:
             actors = [agent] if agent is not None else []
             if not actors and tok.dep_ not in ("nsubj", "nsubjpass"):
                 actors = subjects(clause, self.lex.object_control)
-            recipient = _first_role(tok, [r for r in roles if r not in ("dobj", "dative")])
-            if recipient is None and tok.dep_ == "nsubj" and clause is not tok:
-                recipient = _first_role(clause, ["dobj"])
-            return actors, recipient
+            recipients = _roles(tok, [r for r in roles if r not in ("dobj", "dative")])
+            if tok.dep_ == "nsubj" and clause is not tok:
+                recipients += _roles(clause, ["dobj"])
+            return actors, recipients
         if is_passive(tok):
-            agent = agent_of(tok)
-            patient = child(tok, "nsubjpass")
-            if patient is None and tok.dep_ == "acl":
-                patient = tok.head
-            rest = [r for r in roles if r != "dobj"]
-            return ([agent] if agent is not None else []), patient or _first_role(tok, rest)
+            return self._passive_arguments(trig, roles)
         actors = subjects(tok, self.lex.object_control)
-        return actors, _first_role(tok, roles)
+        return actors, _roles(tok, roles) + self._indirect_recipients(tok, roles)
+
+    def _passive_arguments(
+        self, trig: _Trigger, roles: list[str]
+    ) -> tuple[list[Token], list[Token]]:
+        """ "X was attacked by Y": Y acts on X. With no agent, troops that "were sent" are the
+        actor of their own mobilisation (their country sent them)."""
+        tok = trig.token
+        agent = agent_of(tok)
+        patient = child(tok, "nsubjpass")
+        if patient is None and tok.dep_ == "acl":
+            patient = tok.head
+        rest = _roles(tok, [r for r in roles if r != "dobj"])
+        if agent is None and patient is not None and trig.entry.type == "MOBILIZE":
+            return [patient], rest
+        return ([agent] if agent is not None else []), ([patient] if patient else []) + rest
+
+    def _indirect_recipients(self, tok: Token, roles: list[str]) -> list[Token]:
+        """Recipients the verb reaches through its object ("fired a water cannon *at* X") or
+        through the action it announces ("threatened to attack X")."""
+        preps = [r for r in roles if r not in ("dobj", "dative")]
+        found: list[Token] = []
+        for obj in direct_objects(tok):
+            found += _roles(obj, preps)
+        for c in tok.children:
+            if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+                entry = self._verb_entry(c)
+                found += _roles(c, self.lex.roles.get(entry.type, ["dobj"]) if entry else preps)
+        return found
+
+    def _recipient(
+        self, candidates: list[Token], mentions: _Mentions, state: _ArticleState
+    ) -> tuple[Actor | None, Token | None]:
+        """The first candidate that names an actor (an instrument or "himself" does not)."""
+        for tok in candidates:
+            if tok.lower_.endswith(("self", "selves")):
+                continue
+            actor = self._actor(tok, mentions, state)
+            if actor is not None:
+                return actor, tok
+        return None, (candidates[0] if candidates else None)
 
     def _actor(self, tok: Token | None, mentions: _Mentions, state: _ArticleState) -> Actor | None:
+        """The actor an argument word stands for: a pronoun's antecedent, the dictionary
+        mention in the word's phrase, or an unknown named entity (kind "other")."""
         if tok is None:
             return None
         if tok.lower_ in PRONOUNS and tok.pos_ == "PRON":
-            antecedent = state.last_person if tok.lower_ in ("he", "she", "him", "her") else None
-            antecedent = antecedent or state.last_actor
-            if antecedent is None:
-                return None
-            return replace(antecedent, confidence=round(antecedent.confidence * 0.6, 3))
+            return self._antecedent(tok, mentions, state)
         found = mentions.actors_in(argument_tokens(tok))
         if not found:
-            if tok.pos_ == "PROPN" or tok.ent_type_ in ("ORG", "NORP", "PERSON"):
+            if tok.ent_type_ in UNKNOWN_ACTOR_ENTS or (tok.pos_ == "PROPN" and not tok.ent_type_):
                 left = min(t.i for t in argument_tokens(tok))
                 text = tok.doc[left : tok.i + 1].text
                 return Actor(text, "", None, None, "other", text, None, None, 0.3)
             return None
         head_hit = mentions.actors.get(tok.i)
         best = head_hit or min(found, key=lambda a: KIND_PRIORITY.get(a.kind, 9))
-        if best.country is None and best.kind == "sector":
-            country = next((a.country for a in found if a is not best and a.country), None)
-            if country is not None:
-                sector = best.sector or ""
-                return replace(best, country=country, code=country + sector, confidence=0.8)
+        if best.kind != "sector" or best.country is not None:
+            return best
+        owner = self._owner(tok, mentions, state)  # "its fighters", "Iraq's army"
+        if owner is not None and owner.kind in ("group", "igo"):
+            return replace(owner, confidence=round(min(owner.confidence, best.confidence), 3))
+        country = owner.country if owner is not None else None
+        country = country or next((a.country for a in found if a is not best and a.country), None)
+        if country is not None:
+            sector = best.sector or ""
+            return replace(best, country=country, code=country + sector, confidence=0.8)
         return best
+
+    def _owner(self, tok: Token, mentions: _Mentions, state: _ArticleState) -> Actor | None:
+        """The actor a role belongs to: its possessor ("its", "al-Shabaab's")."""
+        poss = child(tok, "poss")
+        if poss is None or (poss.i in mentions.actors and mentions.actors[poss.i].kind == "sector"):
+            return None
+        if poss.pos_ == "PRON":
+            return self._antecedent(poss, mentions, state)
+        return mentions.actors.get(poss.i)
+
+    def _antecedent(self, pron: Token, mentions: _Mentions, state: _ArticleState) -> Actor | None:
+        """What a pronoun stands for: the speaker that reports its clause ("M23 said it had
+        withdrawn"), else the last person (he, she) or the last actor of an event."""
+        for verb in governing_chain(pron):
+            if verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in self.lex.speech_verbs:
+                subj = child(verb, "nsubj")
+                if subj is not None and subj is not pron and subj.pos_ != "PRON":
+                    speaker = mentions.actors.get(subj.i) or next(
+                        iter(mentions.actors_in(argument_tokens(subj))), None
+                    )
+                    if speaker is not None and (speaker.kind == "person") == _personal(pron):
+                        return replace(speaker, confidence=round(speaker.confidence * 0.8, 3))
+                break
+        antecedent = state.last_person if _personal(pron) else None
+        antecedent = antecedent or state.last_actor
+        if antecedent is None:
+            return None
+        return replace(antecedent, confidence=round(antecedent.confidence * 0.6, 3))
 
     # ------------------------------------------------------------------ place, date, sizes
     def _place(
@@ -378,11 +479,6 @@ class EventCoder:
             return article.focus, article.focus.confidence * 0.4
         return None, 0.0
 
-    def _date(self, sent: Span, clause: Token, published: datetime | None) -> EventDate:
-        from eventwatch.dates import find_event_date
-
-        return find_event_date(sent, clause, published)
-
     def _historical(self, date: EventDate, published: datetime | None) -> bool:
         if date.source != "text" or date.value is None or published is None:
             return False
@@ -401,9 +497,16 @@ class EventCoder:
         return None
 
     def _sizes(self, trig: _Trigger, entry: Entry) -> dict[str, int]:
-        if entry.size is None or trig.is_noun:
+        """Dead, injured or arrested: the number of the patient of a verb that counts them
+        ("killing 11 soldiers", "63 people were arrested", "shot dead a protester")."""
+        if trig.is_noun:
             return {}
         tok = trig.token
+        size = entry.size
+        if size is None and entry.type == "ASSAULT" and _says_dead(tok):
+            size = "dead"
+        if size is None:
+            return {}
         patients = [child(tok, "nsubjpass")] if is_passive(tok) else direct_objects(tok)
         total = 0
         for patient in patients:
@@ -413,27 +516,73 @@ class EventCoder:
             if value is None:
                 num = child(patient, "nummod")
                 value = number_value(num, self.lex.number_words) if num is not None else None
+            det = child(patient, "det")
+            if value is None and patient.tag_ == "NN" and det is not None:
+                value = 1 if det.lower_ in ("a", "an", "one") else None
             if value is not None:
                 total += value
-        return {entry.size: total} if total else {}
+        return {size: total} if total else {}
 
     def _contexts(self, sent: Span) -> set[str]:
         return {self.lex.context_cues[m.lower()] for m in self._cue_re.findall(sent.text)}
 
 
-def _first_role(tok: Token, roles: list[str]) -> Token | None:
+def _personal(pron: Token) -> bool:
+    return pron.lower_ in ("he", "she", "him", "her", "his")
+
+
+def _says_dead(verb: Token) -> bool:
+    """ "shot dead", "was beaten to death", "stabbed to death"."""
+    for c in verb.children:
+        if c.lower_ == "dead" and c.dep_ in ("advmod", "oprd", "acomp", "xcomp", "dobj", "amod"):
+            return True
+        if c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ == "death" for g in c.children):
+            return True
+    return False
+
+
+def _same_actor(a: Actor, b: Actor) -> bool:
+    return bool(a.code) and a.code == b.code and a.name == b.name
+
+
+def _situate(actor: Actor | None, place: Place | None, article: Article) -> Actor | None:
+    """Give a country to a sector role or a person that has none ("police", "the army",
+    "Defense Minister X"): the country of the event's place, else of the article's focus. Wire
+    style names foreign officials with their country ("U.S. Secretary of State"); unqualified
+    ones belong to the country the story is about."""
+    if actor is None or actor.country is not None or actor.kind not in ("sector", "person"):
+        return actor
+    if actor.sector in (None, "IGO", "MED", "NGO"):
+        return actor
+    country = (place.country if place else None) or (
+        article.focus.country if article.focus else None
+    )
+    if country is None:
+        return actor
+    code = country + (actor.sector or "")
+    return replace(actor, country=country, code=code, confidence=round(actor.confidence * 0.7, 3))
+
+
+def _clause_words(trig: _Trigger) -> set[str]:
+    """Lower-case words, lemmas and two-word phrases of the trigger's clause."""
+    head = trig.clause if trig.clause is not trig.token else trig.token
+    tokens = sorted({*head.subtree, *trig.token.subtree}, key=lambda t: t.i)
+    words = {t.lower_ for t in tokens} | {t.lemma_.lower() for t in tokens}
+    words.update(f"{a.lower_} {b.lower_}" for a, b in pairwise(tokens))
+    return words
+
+
+def _roles(tok: Token, roles: list[str]) -> list[Token]:
+    """The words filling ``roles`` (dobj, dative or a preposition) of ``tok``, in role order."""
+    found: list[Token] = []
     for role in roles:
-        if role == "dobj":
-            found = child(tok, "dobj")
-        elif role == "dative":
-            found = child(tok, "dative")
-            if found is not None and found.pos_ == "ADP":
-                found = child(found, "pobj")
+        if role in ("dobj", "dative"):
+            for c in tok.children:
+                if c.dep_ == role:
+                    found.append(child(c, "pobj") or c if c.pos_ == "ADP" else c)
         else:
-            found = next(prep_objects(tok, role), None)
-        if found is not None:
-            return found
-    return None
+            found.extend(prep_objects(tok, role))
+    return found
 
 
 def _verb_above(tok: Token) -> Token | None:
@@ -456,7 +605,7 @@ def _merge(events: list[Event]) -> list[Event]:
             out[key] = ev
             continue
         kept.recipient = kept.recipient or ev.recipient
-        if kept.place is None or (ev.place and ev.confidence["place"] > kept.confidence["place"]):
+        if kept.place is None and ev.place is not None:  # the first (main) clause's place wins
             kept.place, kept.confidence["place"] = ev.place, ev.confidence["place"]
         if kept.date.source != "text" and ev.date.source == "text":
             kept.date = ev.date

@@ -57,7 +57,17 @@ class Entry(_Model):
     compounds: list[str] = []
     embedded: list[str] = []
     size: Literal["dead", "injured", "arrested"] | None = None
+    # the modality the word itself carries when nothing else says otherwise ("pledged aid":
+    # a promise, not aid delivered)
+    modality: Literal["planned", "threatened", "hypothetical"] | None = None
     confidence: float = Field(0.8, gt=0, le=1)
+
+
+class ModeCue(_Model):
+    """Words in the clause that give an event its mode ("suicide bomber" -> suicide-attack)."""
+
+    mode: str
+    cues: list[str]
 
 
 class Modality(_Model):
@@ -89,6 +99,7 @@ class LexiconFile(_Model):
     nouns: list[Entry] = []
     noun_subject_verbs: list[str] = []
     context_cues: dict[str, list[str]] = {}
+    mode_cues: dict[str, list[ModeCue]] = {}
 
     @model_validator(mode="after")
     def _roles_known(self) -> LexiconFile:
@@ -118,6 +129,7 @@ class Lexicon:
         self.irregular: dict[str, str] = {}
         self.noun_subject_verbs: set[str] = set()
         self.context_cues: dict[str, str] = {}
+        self.mode_cues: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         self.verbs: dict[str, list[Entry]] = defaultdict(list)
         self.nouns: dict[str, list[Entry]] = defaultdict(list)
         # user files (read last) are tried first
@@ -144,6 +156,10 @@ class Lexicon:
         for context, cues in lex.context_cues.items():
             for cue in cues:
                 self.context_cues.setdefault(cue.lower(), context)
+        for event_type, cues in lex.mode_cues.items():
+            for cue in cues:
+                words = frozenset(word.lower() for word in cue.cues)
+                self.mode_cues[event_type].append((cue.mode, words))
         for entry in lex.verbs:
             self.verbs[entry.lemma.lower()].append(entry)
         for entry in lex.nouns:
@@ -187,6 +203,9 @@ def _load_file(source: str, text: str, ontology: Ontology) -> LexiconFile:
             ontology.check(event_type, None, [], f"roles.{event_type}")
         for context in lex.context_cues:
             ontology.check("AGREE", None, [context], f"context_cues.{context}")
+        for event_type, cues in lex.mode_cues.items():
+            for cue in cues:
+                ontology.check(event_type, cue.mode, [], f"mode_cues.{event_type}")
     except (ValidationError, ValueError) as exc:
         raise DataFileError(f"{source}: {exc}") from exc
     return lex
