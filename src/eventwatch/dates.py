@@ -25,6 +25,7 @@ from typing import Any, Final, TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
+from eventwatch.dateline import find_dateline
 from eventwatch.records import EventDate, Precision
 
 log = logging.getLogger(__name__)
@@ -533,14 +534,6 @@ def resolve_expression(
 
 
 # ---------------------------------------------------------------- the story date (dateline)
-_DATELINE = re.compile(
-    r"^\s*[A-Z][\w.'’-]*(?:[ /-][A-Z][\w.'’-]*){0,4}"  # BAGHDAD / NEW YORK / Port-au-Prince
-    r"(?:,\s*[A-Z][\w.]*(?: [A-Z][\w.]*)?)?"  # , Iraq
-    rf",?\s+(?P<date>(?i:(?:{_MONTH_RE})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
-    rf"|\d{{1,2}}\s+(?:{_MONTH_RE})\.?(?:\s+\d{{4}})?))"
-    r"\s*(?:\([^)\n]{1,40}\))?\s*[-–—]+\s"
-)
-
 
 _LAST_DOC = threading.local()  # per thread: the last doc read and what was read from it
 
@@ -569,15 +562,17 @@ def story_date(doc: Doc, published: datetime | date | None, resolver: DateResolv
     """Read the wire dateline ("BAGHDAD, March 10 (Reuters) -") at the start of ``doc``."""
     ref = reference_date(published) if published is not None else None
     head = _doc_cached(doc, ("head",), lambda: doc[: min(len(doc), 40)].text)
-    m = _DATELINE.match(head)
-    if m is None:
+    dateline = find_dateline(head)
+    if dateline is None:
         return StoryDate(ref)
-    text = m["date"]
+    text = dateline.date_text
+    if text is None:
+        return StoryDate(ref, end_char=dateline.end)
     # a dateline may be a day ahead of a UTC publication time
     found = resolver.resolve(text, ref + timedelta(days=1) if ref else None)
     if found is None:
-        return StoryDate(ref, end_char=m.end())
-    return StoryDate(found.value, text, m.end())
+        return StoryDate(ref, end_char=dateline.end)
+    return StoryDate(found.value, text, dateline.end)
 
 
 # ---------------------------------------------------------------- date mentions in a sentence

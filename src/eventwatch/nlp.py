@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from eventwatch.dateline import find_dateline
 from eventwatch.errors import ModelNotFoundError
 from eventwatch.records import Article, TextField
 
@@ -67,49 +67,37 @@ def load_pipeline(name: str = "md") -> Language:
     return prepare(nlp)
 
 
-# A wire dateline: "BAGHDAD, March 10 (Reuters) - ", "TRIPOLI, Libya (AP) — ", "WASHINGTON — ",
-# "Mosul, Iraq (AFP) - ". Either the place is in capitals or an agency follows in brackets.
-_PLACE = r"[A-Z][\w.'’-]*(?:[ /-][A-Z][\w.'’-]*){0,4}"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?"
-DATELINE = re.compile(
-    rf"^\s*(?P<place>{_PLACE})(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{0,2}})?"
-    rf"(?:,?\s+{_MONTH})?\s*(?P<agency>\([^()\n]{{1,40}}\))?\s*[-–—]+\s+"
-)
-DATELINE_COMPONENT = "eventwatch_dateline"
+BOUNDARIES_COMPONENT = "eventwatch_boundaries"
 
 
-def dateline_end(text: str) -> int:
-    """Where the wire dateline at the start of ``text`` ends (0 when there is none)."""
-    match = DATELINE.match(text[:200])
-    if match is None:
-        return 0
-    place = match["place"]
-    if match["agency"] is None and not (place.isupper() and len(place) > 1):
-        return 0
-    return match.end()
-
-
-@Language.component(DATELINE_COMPONENT)
-def dateline_boundary(doc: Doc) -> Doc:
-    """Make the dateline its own sentence, so that "BAGHDAD, March 10 (Reuters) - Militants
-    attacked..." is not parsed with the city as the subject of "attacked"."""
-    end = dateline_end(doc.text)
-    if end:
-        for token in doc:
-            if token.idx >= end:
-                if token.i > 0:
-                    token.is_sent_start = True
-                break
+@Language.component(BOUNDARIES_COMPONENT)
+def set_boundaries(doc: Doc) -> Doc:
+    """Sentence boundaries the parser must respect: a paragraph break always ends a sentence,
+    and a wire dateline is a sentence of its own (so that in "BAGHDAD, March 10 (Reuters) -
+    Militants attacked..." the city is not taken for the subject of "attacked")."""
+    starts: set[int] = set()
+    dateline = find_dateline(doc.text)
+    if dateline is not None:
+        first = next((t.i for t in doc if t.idx >= dateline.end), None)
+        if first is not None:
+            starts.add(first)
+    for token in doc[:-1]:
+        breaks = token.text if token.is_space else token.whitespace_
+        if "\n" in breaks:
+            starts.add(token.i + 1)
+    for i in starts:
+        if 0 < i < len(doc):
+            doc[i].is_sent_start = True
     return doc
 
 
 def prepare(nlp: Language) -> Language:
     """Add eventwatch's components to a loaded pipeline (once); returns it."""
-    if DATELINE_COMPONENT not in nlp.pipe_names:
+    if BOUNDARIES_COMPONENT not in nlp.pipe_names:
         if "parser" in nlp.pipe_names:
-            nlp.add_pipe(DATELINE_COMPONENT, before="parser")
+            nlp.add_pipe(BOUNDARIES_COMPONENT, before="parser")
         else:
-            nlp.add_pipe(DATELINE_COMPONENT, first=True)
+            nlp.add_pipe(BOUNDARIES_COMPONENT, first=True)
     return nlp
 
 

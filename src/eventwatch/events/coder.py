@@ -90,10 +90,21 @@ class _Mentions:
                 seen.setdefault(id(a), a)
         return list(seen.values())
 
+    def _inside_actor(self, i: int, place: Place) -> bool:
+        """A toponym that only qualifies an actor ("Congo's army", "the Iraqi army")."""
+        actor = self.actors.get(i)
+        if actor is None or actor.span is None or place.span is None:
+            return False
+        return actor.span.end - actor.span.start > place.span.end - place.span.start
+
     def place_in(self, tokens: Iterable[Token]) -> Place | None:
         """The most precise place named among ``tokens`` ("in Afghanistan's Khost province" is
         Khost), the first one among equals."""
-        found = [self.places[t.i] for t in tokens if t.i in self.places]
+        found = [
+            self.places[t.i]
+            for t in tokens
+            if t.i in self.places and not self._inside_actor(t.i, self.places[t.i])
+        ]
         if not found:
             return None
         return min(found, key=lambda p: PRECISION_RANK.get(p.precision, len(PRECISION_RANK)))
@@ -138,7 +149,7 @@ class EventCoder:
             mentions = _Mentions.build(doc, fld, article)
             for sent in doc.sents:
                 events.extend(self._code_sentence(article, fld, sent, mentions, state))
-        return events
+        return _drop_headline_repeats(events)
 
     # ------------------------------------------------------------------ triggers
     def triggers(self, sent: Span) -> list[_Trigger]:
@@ -165,6 +176,8 @@ class EventCoder:
                 if objects is None:
                     objects = object_words(tok)
                 if entry.not_objects and objects & set(entry.not_objects):
+                    continue
+                if entry.not_complements and _complements(tok) & set(entry.not_complements):
                     continue
                 matched = bool(objects & set(entry.objects))
                 if entry.embedded:
@@ -225,7 +238,10 @@ class EventCoder:
     ) -> list[Event]:
         events: list[Event] = []
         for trig in self.triggers(sent):
-            events.extend(self._build(article, fld, sent, trig, mentions, state))
+            built = self._build(article, fld, sent, trig, mentions, state)
+            if trig.is_noun and _is_reference(trig.token, built):
+                continue  # "the attack", "the meeting": a mention of an event told elsewhere
+            events.extend(built)
         merged = _merge(events)
         for ev in merged:
             if ev.actor is not None and ev.actor.kind != "other":
@@ -253,6 +269,7 @@ class EventCoder:
         speaker_tok = speaker_token(tok, sent, self.lex.speech_verbs)
         speaker = self._actor(speaker_tok, mentions, state) if speaker_tok is not None else None
         recipient = _situate(recipient, place, article)
+        speaker = _situate(speaker, None, article)
         base = Event(
             id="",
             article_id=article.id,
@@ -276,11 +293,15 @@ class EventCoder:
             },
             **self._sizes(trig, entry),
         )
-        return [self._with_actor(base, actor, article, tok) for actor in actors]
+        events = [self._with_actor(base, actor, article, tok) for actor in actors]
+        if trig.is_noun and len(events) == 2 and _parties(tok):  # "a truce between X and Y"
+            first, second = events
+            first.recipient, second.recipient = second.actor, first.actor
+        return events
 
     def _with_actor(self, base: Event, actor: Actor | None, article: Article, tok: Token) -> Event:
         """One event of ``base``'s kind for ``actor`` (several subjects: several events)."""
-        actor = _situate(actor, base.place, article)
+        actor = _situate(actor, None, article)
         event = replace(base, contexts=list(base.contexts), confidence=dict(base.confidence))
         event.actor = actor
         recipient = event.recipient
@@ -338,7 +359,7 @@ class EventCoder:
         roles = self.lex.roles.get(trig.entry.type, ["dobj"])
         if trig.is_noun:
             agent = agent_of(tok) or child(tok, "poss")
-            actors = [agent] if agent is not None else []
+            actors = [agent] if agent is not None else _parties(tok)
             if not actors and tok.dep_ not in ("nsubj", "nsubjpass"):
                 actors = subjects(clause, self.lex.object_control)
             recipients = _roles(tok, [r for r in roles if r not in ("dobj", "dative")])
@@ -399,6 +420,8 @@ class EventCoder:
             return self._antecedent(tok, mentions, state)
         found = mentions.actors_in(argument_tokens(tok))
         if not found:
+            if tok.i in mentions.places:
+                return None  # "sent to Tal Afar": a destination, not an actor
             if tok.ent_type_ in UNKNOWN_ACTOR_ENTS or (tok.pos_ == "PROPN" and not tok.ent_type_):
                 left = min(t.i for t in argument_tokens(tok))
                 text = tok.doc[left : tok.i + 1].text
@@ -433,7 +456,8 @@ class EventCoder:
         for verb in governing_chain(pron):
             if verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in self.lex.speech_verbs:
                 subj = child(verb, "nsubj")
-                if subj is not None and subj is not pron and subj.pos_ != "PRON":
+                # "M23 said it had withdrawn"; not a quote's speaker ("they can kill," X said)
+                if subj is not None and subj.i < pron.i and subj.pos_ != "PRON":
                     speaker = mentions.actors.get(subj.i) or next(
                         iter(mentions.actors_in(argument_tokens(subj))), None
                     )
@@ -527,6 +551,44 @@ class EventCoder:
         return {self.lex.context_cues[m.lower()] for m in self._cue_re.findall(sent.text)}
 
 
+def _is_reference(noun: Token, events: list[Event]) -> bool:
+    """A definite event noun with no actor and no recipient ("the attack", "the meeting")
+    refers to an event told elsewhere; "fighting broke out" or "an attack killed" tell one."""
+    if any(e.actor is not None or e.recipient is not None for e in events):
+        return False
+    return any(c.dep_ in ("det", "poss") and c.lower_ != "a" and c.lower_ != "an"
+               for c in noun.children)  # fmt: skip
+
+
+def _parties(noun: Token) -> list[Token]:
+    """The two sides of "a ceasefire between X and Y", "clashes between X and Y"."""
+    for obj in prep_objects(noun, "between"):
+        sides = [obj, *obj.conjuncts]
+        return sides if len(sides) == 2 else []
+    return []
+
+
+def _complements(verb: Token) -> set[str]:
+    """Lemmas of the actions a verb governs ("asked not to be named" -> {"name"})."""
+    return {c.lemma_.lower() for c in verb.children if c.dep_ in ("xcomp", "ccomp")}
+
+
+def _drop_headline_repeats(events: list[Event]) -> list[Event]:
+    """A headline restates the body's news: its events count only when the body has no event
+    of that type with a compatible actor."""
+    body = [e for e in events if e.evidence.field == "body"]
+    kept = []
+    for event in events:
+        if event.evidence.field == "title" and any(
+            b.event_type == event.event_type
+            and (event.actor is None or b.actor is None or b.actor.code == event.actor.code)
+            for b in body
+        ):
+            continue
+        kept.append(event)
+    return kept
+
+
 def _personal(pron: Token) -> bool:
     return pron.lower_ in ("he", "she", "him", "her", "his")
 
@@ -547,9 +609,10 @@ def _same_actor(a: Actor, b: Actor) -> bool:
 
 def _situate(actor: Actor | None, place: Place | None, article: Article) -> Actor | None:
     """Give a country to a sector role or a person that has none ("police", "the army",
-    "Defense Minister X"): the country of the event's place, else of the article's focus. Wire
-    style names foreign officials with their country ("U.S. Secretary of State"); unqualified
-    ones belong to the country the story is about."""
+    "Defense Minister X"). Wire style names foreign actors with their country ("U.S. Secretary
+    of State", "Chadian troops"); unqualified ones belong to the country the story is about, its
+    focus. A target ("killing 11 soldiers in X") takes the country of the event's ``place``
+    first; callers pass no place for doers and speakers, who may come from abroad."""
     if actor is None or actor.country is not None or actor.kind not in ("sector", "person"):
         return actor
     if actor.sector in (None, "IGO", "MED", "NGO"):

@@ -54,6 +54,9 @@ class Entry(_Model):
     contexts: list[str] = []
     objects: list[str] = []
     not_objects: list[str] = []
+    # the entry does not apply when the verb governs one of these actions ("asked not to be
+    # named": a reporter's formula, not a request)
+    not_complements: list[str] = []
     compounds: list[str] = []
     embedded: list[str] = []
     size: Literal["dead", "injured", "arrested"] | None = None

@@ -15,12 +15,12 @@ Demonyms ("Iraqi", "Libyan") are not mentions: they are collected as country evi
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from eventwatch.dateline import find_dateline
 from eventwatch.places.gazetteer import Gazetteer
 from eventwatch.places.normalize import name_key, similarity
 from eventwatch.records import TextField
@@ -31,20 +31,6 @@ MAX_SCAN_TOKENS = 6  # longest token run the proper-noun scan looks up
 WEAK_QUALITY = 0.7
 WEAK_ALIAS_SIMILARITY = 0.7  # a weak mention matches alternate names only when this alike
 DATELINE_QUALITY = 0.95
-
-_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
-# "BAGHDAD, March 10 (Reuters) -", "TRIPOLI, Libya (AP) —", "WASHINGTON —", "BEIRUT (AP) -"
-_DATELINE_CAPS = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Z.'’\-]*(?: [A-Z][A-Z.'’\-]*){0,3})"
-    r"(?:,\s*(?P<qual>[A-Z][A-Za-z.'’\-]*(?: [A-Z][A-Za-z.'’\-]*){0,2}))?"
-    rf"(?=\s*(?:,\s*{_MONTHS}|\(|[-—–]))"
-)
-# "Tripoli (AFP) -", "Mosul, Iraq (Reuters) -": title case needs the agency in brackets
-_DATELINE_TITLE = re.compile(
-    r"^\s*(?P<place>[A-Z][a-z.'’\-]+(?: [A-Z][a-z.'’\-]+){0,3})"
-    r"(?:,\s*(?P<qual>[A-Z][A-Za-z.'’\-]*(?: [A-Z][A-Za-z.'’\-]*){0,2}))?"
-    rf"(?=\s*(?:,\s*{_MONTHS}\s*)?\([A-Za-z .]{{2,30}}\)\s*[-—–])"
-)
 
 
 @dataclass(slots=True)
@@ -154,19 +140,17 @@ class MentionFinder:
 
     # ------------------------------------------------------------------ dateline
     def _dateline(self, doc: Doc) -> list[Mention]:
-        text = doc.text[:200]
-        match = _DATELINE_CAPS.match(text) or _DATELINE_TITLE.match(text)
-        if match is None:
+        dateline = find_dateline(doc.text)
+        if dateline is None:
             return []
         out: list[Mention] = []
-        for group in ("place", "qual"):
-            if match.group(group) is None:
+        for source, where in (("dateline", dateline.place), ("qualifier", dateline.qualifier)):
+            if where is None:
                 continue
-            span = doc.char_span(match.start(group), match.end(group), alignment_mode="expand")
-            source = "dateline" if group == "place" else "qualifier"
+            span = doc.char_span(*where, alignment_mode="expand")
             mention = span is not None and self._lookup(span, "body", source, DATELINE_QUALITY)
             if not mention:
-                if group == "place":
+                if source == "dateline":
                     return []  # "UNITED NATIONS (AP) -": not a gazetteer place, no dateline
                 continue
             mention.evidence = 3.0
