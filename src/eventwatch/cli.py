@@ -231,12 +231,10 @@ def _progress(quiet: bool) -> Iterator[Any]:
 
 def _print_summary(summary: Any, settings: Settings) -> None:
     table = Table(title="eventwatch run", show_header=True, header_style="bold")
-    for name in ("read", "coded", "unchanged", "skipped", "failed", "events"):
+    columns = ("read", "coded", "unchanged", "duplicates", "skipped", "failed", "events")
+    for name in columns:
         table.add_column(name, justify="right")
-    table.add_row(
-        *(str(getattr(summary, n)) for n in ("read", "coded", "unchanged", "skipped", "failed")),
-        str(summary.events),
-    )
+    table.add_row(*(str(getattr(summary, n)) for n in columns))
     out.print(table)
     if summary.modalities:
         parts = ", ".join(f"{k} {v}" for k, v in summary.modalities.most_common())
@@ -332,10 +330,14 @@ def show(
         settings = _settings(config, db)
         with Store.open(settings.store.path) as store:
             article = store.article(store.resolve_article_id(article_id))
+            copies = store.copies(article.id) if article is not None else []
     if article is None:
         err.print(f"[bold red]error:[/] no article {article_id!r}")
         raise typer.Exit(EXIT_ERROR)
     _print_article(article)
+    for copy in copies[1:]:
+        where = copy["url"] or copy["source"]
+        out.print(f"also read from: {copy['outlet'] or '?'} {where}", style="dim", highlight=False)
 
 
 def _print_article(article: Article) -> None:
@@ -348,6 +350,9 @@ def _print_article(article: Article) -> None:
         f"language {article.language or '?'}",
     ]
     out.print(" · ".join(meta), style="dim", highlight=False)
+    if article.focus is not None:
+        focus = article.focus
+        out.print(f"about: {focus.name} ({focus.country or '?'})", style="dim", highlight=False)
     if article.url or article.source:
         out.print(article.url or article.source, style="dim", highlight=False)
     body = Text(article.text)
@@ -370,6 +375,8 @@ def _print_article(article: Article) -> None:
         ]
         if event.attributed_to is not None:
             parts.append(f"according to {_who(event.attributed_to)}")
+        sizes = [f"{k} {v}" for k in ("dead", "injured", "arrested") if (v := getattr(event, k))]
+        parts.extend(sizes)
         out.print(" · ".join(parts), highlight=False)
         out.print(
             f"   “{event.trigger.text}” in {event.evidence.field} "

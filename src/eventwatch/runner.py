@@ -26,11 +26,12 @@ RECENT_IDS = 100_000  # in-run duplicates are recognised among this many recent 
 
 @dataclass(slots=True)
 class RunSummary:
-    """Counts of one run. ``read`` = coded + unchanged + skipped + failed."""
+    """Counts of one run. ``read`` = coded + unchanged + duplicates + skipped + failed."""
 
     read: int = 0
     coded: int = 0
-    unchanged: int = 0  # already coded in the store, not coded again
+    unchanged: int = 0  # already coded in the store by an earlier run, not coded again
+    duplicates: int = 0  # the same content read again in this run (a syndicated copy)
     skipped: int = 0
     failed: int = 0
     events: int = 0
@@ -50,6 +51,7 @@ class RunSummary:
             "read": self.read,
             "coded": self.coded,
             "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
             "skipped": self.skipped,
             "failed": self.failed,
             "events": self.events,
@@ -57,10 +59,14 @@ class RunSummary:
             "seconds": round(self.seconds, 3),
         }
 
-    def count(self, article: Article, *, unchanged: bool = False) -> None:
+    def count(self, article: Article, *, seen: str | None = None) -> None:
+        """Count ``article``; ``seen`` is "unchanged" or "duplicate" for content already
+        coded (by an earlier run, or earlier in this one)."""
         self.read += 1
-        if unchanged:
+        if seen == "unchanged":
             self.unchanged += 1
+        elif seen == "duplicate":
+            self.duplicates += 1
         elif article.status == Status.CODED:
             self.coded += 1
             self.events += len(article.events)
@@ -96,18 +102,28 @@ def run(
     summary.run_id = store.start_run(sources=sources, settings=settings.model_dump(mode="json"))
     try:
         articles = read_sources(sources, settings.ingest, stdin=stdin, fmt=fmt)
-        todo = _triage(articles, store, summary, recode, progress)  # lazy: streams
+        copies: list[Article] = []  # copies of articles perhaps not stored yet
+        todo = _triage(articles, store, summary, recode, progress, copies)  # lazy: streams
         for batch in process_stream(todo, settings, pipeline):
             store.write_many(batch, run_id=summary.run_id)
             for article in batch:
                 summary.count(article)
                 if progress is not None:
                     progress(article)
+            _flush_copies(store, copies, summary.run_id)
+        _flush_copies(store, copies, summary.run_id)
     finally:
         summary.seconds = time.perf_counter() - started
         if summary.run_id is not None:
             store.finish_run(summary.run_id, summary.as_dict())
     return summary
+
+
+def _flush_copies(store: Store, copies: list[Article], run_id: int | None) -> None:
+    """Record where the copies were read from, now that their originals are stored."""
+    for article in copies:
+        store.record_copy(article, run_id=run_id)
+    copies.clear()
 
 
 def _triage(
@@ -116,22 +132,25 @@ def _triage(
     summary: RunSummary,
     recode: bool,
     progress: Progress | None,
+    copies: list[Article],
 ) -> Iterator[Article]:
     """Store skipped and failed articles at once; pass on the ones to code."""
     run_id = summary.run_id
     recent: OrderedDict[str, None] = OrderedDict()  # ids sent to coding, not yet stored perhaps
     for article in articles:
         if article.status == Status.PENDING:
-            done = article.id in recent or (
-                not recode and store.status_of(article.id) == Status.CODED
-            )
-            if not done:
+            if article.id in recent:
+                seen = "duplicate"
+            elif not recode and store.status_of(article.id) == Status.CODED:
+                seen = "unchanged"
+            else:
                 recent[article.id] = None
                 if len(recent) > RECENT_IDS:
                     recent.popitem(last=False)
                 yield article
                 continue
-            summary.count(article, unchanged=True)
+            copies.append(article)
+            summary.count(article, seen=seen)
         else:
             store.write(article, run_id=run_id)
             summary.count(article)

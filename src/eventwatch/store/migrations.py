@@ -186,6 +186,12 @@ _V1: tuple[str, ...] = (
         {_cols(_SPAN, "trigger_")},
         story_id TEXT, sources INTEGER NOT NULL DEFAULT 1,
         UNIQUE (article_id, ord))""",
+    """CREATE TABLE copies (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        source TEXT NOT NULL, url TEXT, outlet TEXT, published TEXT,
+        run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, source))""",
     f"""CREATE TABLE actors (
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         ord INTEGER NOT NULL,
@@ -226,5 +232,6 @@ _V1: tuple[str, ...] = (
 
 @MIGRATIONS(1, "initial_schema")
 def _initial_schema(conn: sqlite3.Connection) -> None:
-    """Runs, articles, events, actor and place mentions, and the two full-text indexes."""
+    """Runs, articles (and every source each was read from), events, actor and place mentions,
+    and the two full-text indexes."""
     run_script(conn, _V1)

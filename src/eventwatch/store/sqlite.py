@@ -331,7 +331,39 @@ class Store:
         conn.executemany(_INSERT_EVENT, rows.events)
         conn.executemany(_INSERT_ACTOR, rows.actors)
         conn.executemany(_INSERT_PLACE, rows.places)
+        self._copy(rows.article, run_id, now)
         return WriteResult(aid, "inserted" if old is None else "replaced", len(rows.events))
+
+    def _copy(self, article: Mapping[str, Any], run_id: int | None, now: str) -> bool:
+        cursor = self._conn.execute(
+            "INSERT OR IGNORE INTO copies (article_id, source, url, outlet, published, run_id, "
+            "seen_at) SELECT :id, :source, :url, :outlet, :published, :run_id, :now "
+            "WHERE EXISTS (SELECT 1 FROM articles WHERE id = :id)",
+            {
+                "id": article["id"], "source": article["source"] or "", "url": article["url"],
+                "outlet": article["outlet"], "published": article["published"],
+                "run_id": run_id, "now": now,
+            },
+        )  # fmt: skip
+        return cursor.rowcount > 0
+
+    def record_copy(self, article: Article, *, run_id: int | None = None) -> bool:
+        """Record that the stored article ``article.id`` was also read from ``article.source``
+        (a syndicated copy, or the same file read again). Returns whether this source is new;
+        an article that is not stored is not recorded."""
+        row = codec.encode_article(article).article
+        with self._transaction():
+            return self._copy(row, run_id, _now())
+
+    def copies(self, article_id: str) -> list[dict[str, Any]]:
+        """Every source an article was read from (first seen first): source, url, outlet,
+        published, run_id, seen_at."""
+        rows = self._conn.execute(
+            "SELECT source, url, outlet, published, run_id, seen_at FROM copies "
+            "WHERE article_id = ? ORDER BY seen_at, rowid",
+            (article_id,),
+        )
+        return [dict(r) for r in rows]
 
     # ------------------------------------------------------------------ runs
     def start_run(
