@@ -25,6 +25,7 @@ from eventwatch.dates import find_event_date
 from eventwatch.events.lexicon import Entry, Lexicon, load_lexicon
 from eventwatch.events.modality import ModalityReader, speaker_token
 from eventwatch.events.syntax import (
+    CLAUSE_DEPS,
     agent_of,
     argument_tokens,
     child,
@@ -56,6 +57,9 @@ PLACE_PREPS = {
 KIND_PRIORITY = {"group": 0, "igo": 1, "person": 2, "institution": 3, "country": 4, "sector": 5}
 # named entities that stand for an actor not in the dictionary (kind "other")
 UNKNOWN_ACTOR_ENTS = ("ORG", "NORP", "PERSON", "GPE")
+LOCATIVE_PREPS = PLACE_PREPS - {"of", "from", "to", "between", "over", "on"}
+# types that are statements: a condition attached to them belongs to what they announce
+VERBAL_TYPES = {"THREATEN", "REQUEST", "REJECT", "ACCUSE", "SUPPORT"}
 PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "continent": 3}
 DATE_CONFIDENCE = {"text": 0.9, "publication": 0.5, "none": 0.0}
 PRONOUNS = {"his", "it", "they", "he", "she", "its", "their", "them", "him", "her"}
@@ -179,6 +183,8 @@ class EventCoder:
                     continue
                 if entry.not_complements and _complements(tok) & set(entry.not_complements):
                     continue
+                if entry.not_subjects and _subject_words(tok) & set(entry.not_subjects):
+                    continue
                 matched = bool(objects & set(entry.objects))
                 if entry.embedded:
                     if matched or self._embeds(tok, entry.embedded):
@@ -214,6 +220,8 @@ class EventCoder:
         mentioned (e.g. "the attack" as a topic)."""
         head = tok.head
         lemma = head.lemma_.lower()
+        if lemma in self.lex.not_governing:
+            return None
         governs = lemma in self.lex.light_verbs or lemma in self.modality.verbs
         if tok.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX"):
             return head if governs else None
@@ -321,7 +329,8 @@ class EventCoder:
         A date read from the text that lies well before publication makes an asserted event
         historical; one after publication makes it planned ("is due to visit on Wednesday").
         """
-        cue = self.modality.read(trig.token, trig.clause)
+        verbal = trig.entry.type in VERBAL_TYPES
+        cue = self.modality.read(trig.token, trig.clause, verbal=verbal)
         modality, confidence = cue.modality, cue.confidence
         if modality == Modality.ASSERTED and trig.entry.modality is not None:
             modality, confidence = trig.entry.modality, 0.75
@@ -343,11 +352,13 @@ class EventCoder:
         cues = self.lex.mode_cues.get(entry.type)
         if not cues:
             return mode
-        words = _clause_words(trig)
         ranks = [m for m, _ in cues]
+        if mode is not None and mode not in ranks:
+            return mode  # a mode no cue names ("abducted", "beheaded") is the word's own
+        words = _clause_words(trig)
         for cue_mode, cue_words in cues:
             if words & cue_words:
-                if mode is None or mode not in ranks or ranks.index(cue_mode) < ranks.index(mode):
+                if mode is None or ranks.index(cue_mode) < ranks.index(mode):
                     return cue_mode
                 break
         return mode
@@ -356,20 +367,40 @@ class EventCoder:
     def _arguments(self, trig: _Trigger) -> tuple[list[Token], list[Token]]:
         """Actor tokens and the recipient candidates of a trigger, best first."""
         tok, clause = trig.token, trig.clause
-        roles = self.lex.roles.get(trig.entry.type, ["dobj"])
+        roles = trig.entry.roles or self.lex.roles.get(trig.entry.type, ["dobj"])
         if trig.is_noun:
-            agent = agent_of(tok) or child(tok, "poss")
+            agent = self._noun_agent(tok)
             actors = [agent] if agent is not None else _parties(tok)
             if not actors and tok.dep_ not in ("nsubj", "nsubjpass"):
-                actors = subjects(clause, self.lex.object_control)
+                actors = subjects(clause, self.lex.object_control, self.lex.prep_control)
             recipients = _roles(tok, [r for r in roles if r not in ("dobj", "dative")])
             if tok.dep_ == "nsubj" and clause is not tok:
                 recipients += _roles(clause, ["dobj"])
             return actors, recipients
         if is_passive(tok):
             return self._passive_arguments(trig, roles)
-        actors = subjects(tok, self.lex.object_control)
+        actors = []
+        for subj in subjects(tok, self.lex.object_control, self.lex.prep_control):
+            if subj.lemma_.lower() in self.lex.nouns:  # "an attack killed 11": the attack's actor
+                agent = self._noun_agent(subj)
+                actors.extend([agent] if agent is not None else [])
+            else:
+                actors.append(subj)
         return actors, _roles(tok, roles) + self._indirect_recipients(tok, roles)
+
+    def _noun_agent(self, noun: Token) -> Token | None:
+        """Who carries out an event noun: "an attack *by* X", "*X's* attack", "a *U.S.* strike"."""
+        agent = agent_of(noun) or child(noun, "poss")
+        if agent is not None:
+            return agent
+        for c in noun.children:
+            if (
+                c.dep_ in ("compound", "amod", "nmod")
+                and c.i < noun.i
+                and (c.ent_type_ in ("GPE", "NORP", "ORG") or c.pos_ == "PROPN")
+            ):
+                return c
+        return None
 
     def _passive_arguments(
         self, trig: _Trigger, roles: list[str]
@@ -418,7 +449,7 @@ class EventCoder:
             return None
         if tok.lower_ in PRONOUNS and tok.pos_ == "PRON":
             return self._antecedent(tok, mentions, state)
-        found = mentions.actors_in(argument_tokens(tok))
+        found = mentions.actors_in(_own_phrase(tok))
         if not found:
             if tok.i in mentions.places:
                 return None  # "sent to Tal Afar": a destination, not an actor
@@ -568,6 +599,28 @@ def _parties(noun: Token) -> list[Token]:
     return []
 
 
+def _own_phrase(tok: Token) -> list[Token]:
+    """An argument's phrase without its locative modifiers: "a police station in northern
+    Nigeria" names the police, not Nigeria."""
+    out: list[Token] = []
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(
+            c
+            for c in t.children
+            if c.dep_ not in CLAUSE_DEPS and not (c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS)
+        )
+    return out
+
+
+def _subject_words(verb: Token) -> set[str]:
+    return {
+        w for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for w in (c.lower_, c.lemma_)
+    }
+
+
 def _complements(verb: Token) -> set[str]:
     """Lemmas of the actions a verb governs ("asked not to be named" -> {"name"})."""
     return {c.lemma_.lower() for c in verb.children if c.dep_ in ("xcomp", "ccomp")}
@@ -598,6 +651,8 @@ def _says_dead(verb: Token) -> bool:
     for c in verb.children:
         if c.lower_ == "dead" and c.dep_ in ("advmod", "oprd", "acomp", "xcomp", "dobj", "amod"):
             return True
+        if c.dep_ == "dobj" and any(g.lower_ == "dead" and g.i < c.i for g in c.children):
+            return True  # "shot dead two farmers", parsed as "dead farmers"
         if c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ == "death" for g in c.children):
             return True
     return False
@@ -660,12 +715,11 @@ def _verb_above(tok: Token) -> Token | None:
 def _merge(events: list[Event]) -> list[Event]:
     """One sentence, one happening per (type, actor, modality): "militants attacked the base,
     killing five soldiers" is one ASSAULT with its recipient and its dead."""
-    out: dict[tuple[str, str, str], Event] = {}
+    out: list[Event] = []
     for ev in events:
-        key = (ev.event_type, ev.actor.name if ev.actor else "", ev.modality)
-        kept = out.get(key)
+        kept = next((k for k in out if _same_happening(k, ev)), None)
         if kept is None:
-            out[key] = ev
+            out.append(ev)
             continue
         kept.recipient = kept.recipient or ev.recipient
         if kept.place is None and ev.place is not None:  # the first (main) clause's place wins
@@ -677,4 +731,14 @@ def _merge(events: list[Event]) -> list[Event]:
         kept.injured = kept.injured or ev.injured
         kept.arrested = kept.arrested or ev.arrested
         kept.contexts = sorted(set(kept.contexts) | set(ev.contexts))
-    return list(out.values())
+    return out
+
+
+def _same_happening(a: Event, b: Event) -> bool:
+    """Same type, actor and modality, and modes that do not conflict ("arrested three suspects
+    and seized weapons" are two happenings; "attacked the base, killing five" one)."""
+    if (a.event_type, a.modality) != (b.event_type, b.modality):
+        return False
+    if (a.actor.name if a.actor else "") != (b.actor.name if b.actor else ""):
+        return False
+    return a.mode is None or b.mode is None or a.mode == b.mode

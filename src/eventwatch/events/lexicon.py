@@ -57,6 +57,10 @@ class Entry(_Model):
     # the entry does not apply when the verb governs one of these actions ("asked not to be
     # named": a reporter's formula, not a request)
     not_complements: list[str] = []
+    # nor with these subjects ("markets rallied")
+    not_subjects: list[str] = []
+    # where the recipient is found, instead of the type's roles ("recaptured X from Y")
+    roles: list[str] = []
     compounds: list[str] = []
     embedded: list[str] = []
     size: Literal["dead", "injured", "arrested"] | None = None
@@ -96,11 +100,13 @@ class LexiconFile(_Model):
     modality: Modality | None = None
     speech_verbs: list[str] = []
     object_control: list[str] = []
+    prep_control: list[str] = []
     number_words: dict[str, int] = {}
     irregular: dict[str, str] = {}
     verbs: list[Entry] = []
     nouns: list[Entry] = []
     noun_subject_verbs: list[str] = []
+    not_governing: list[str] = []
     context_cues: dict[str, list[str]] = {}
     mode_cues: dict[str, list[ModeCue]] = {}
 
@@ -128,9 +134,11 @@ class Lexicon:
         self.light_verbs: set[str] = set()
         self.speech_verbs: set[str] = set()
         self.object_control: set[str] = set()
+        self.prep_control: set[str] = set()
         self.number_words: dict[str, int] = {}
         self.irregular: dict[str, str] = {}
         self.noun_subject_verbs: set[str] = set()
+        self.not_governing: set[str] = set()
         self.context_cues: dict[str, str] = {}
         self.mode_cues: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         self.verbs: dict[str, list[Entry]] = defaultdict(list)
@@ -151,7 +159,9 @@ class Lexicon:
         self.light_verbs.update(lex.light_verbs)
         self.speech_verbs.update(lex.speech_verbs)
         self.object_control.update(lex.object_control)
+        self.prep_control.update(lex.prep_control)
         self.noun_subject_verbs.update(lex.noun_subject_verbs)
+        self.not_governing.update(lex.not_governing)
         for form, lemma in lex.irregular.items():
             self.irregular.setdefault(form.lower(), lemma.lower())
         for word, value in lex.number_words.items():

@@ -57,9 +57,14 @@ class ModalityReader:
         self.negators = set(m.negators)
         self.speech = lexicon.speech_verbs
 
-    def read(self, trigger: Token, clause: Token) -> ModalityCue:
-        """Modality of the event triggered by ``trigger`` whose clause verb is ``clause``."""
-        cue = self._own(trigger, is_trigger=True)
+    def read(self, trigger: Token, clause: Token, *, verbal: bool = False) -> ModalityCue:
+        """Modality of the event triggered by ``trigger`` whose clause verb is ``clause``.
+
+        ``verbal``: the event is itself a statement (a threat, a demand): a condition attached
+        to it ("threatened to attack if the drills went ahead") belongs to what is threatened,
+        not to the threat.
+        """
+        cue = self._own(trigger, is_trigger=True, conditions=not verbal)
         if cue is None and clause is not trigger:
             cue = self._own(clause, is_trigger=False)
             if cue is None:
@@ -75,22 +80,29 @@ class ModalityReader:
                 return cue
         return ASSERTED
 
-    def _own(self, token: Token, *, is_trigger: bool) -> ModalityCue | None:
+    def _own(
+        self, token: Token, *, is_trigger: bool, conditions: bool = True
+    ) -> ModalityCue | None:
         """Cues on the token itself: negation, modal auxiliaries, conditional marks."""
         for c in token.children:
             if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never"):
                 return ModalityCue(Modality.NEGATED, 0.9, c.text)
         for c in token.children:
             if c.dep_ == "aux" and c.lower_ in self.modal_hyp:
-                if c.lower_ == "would" and self._reported(token):
-                    return ModalityCue(Modality.PLANNED, 0.75, c.text)
+                if c.lower_ == "would":  # future in the past: "said/warned it would strike"
+                    reporter = self._reporter(token)
+                    if reporter is not None:
+                        warned = self.verbs.get(reporter.lemma_.lower()) == Modality.THREATENED
+                        return ModalityCue(
+                            Modality.THREATENED if warned else Modality.PLANNED, 0.75, c.text
+                        )
                 return ModalityCue(Modality.HYPOTHETICAL, 0.8, c.text)
             if c.dep_ == "aux" and c.lower_ in self.modal_plan:
                 return ModalityCue(Modality.PLANNED, 0.8, c.text)
-            if c.dep_ == "mark" and c.lower_ in self.marks:
+            if conditions and c.dep_ == "mark" and c.lower_ in self.marks:
                 return ModalityCue(Modality.HYPOTHETICAL, 0.8, c.text)
         for c in token.children:
-            if c.dep_ == "advcl" and child(c, "mark") is not None:
+            if conditions and c.dep_ == "advcl" and child(c, "mark") is not None:
                 mark = child(c, "mark")
                 if mark is not None and mark.lower_ in ("if", "unless"):
                     return ModalityCue(Modality.HYPOTHETICAL, 0.6, mark.text)
@@ -113,13 +125,20 @@ class ModalityReader:
         elif token.pos_ in ("NOUN", "PROPN"):
             modality = self.nouns.get(lemma)
             if modality is not None:
+                if any(c.dep_ == "det" and c.lower_ in self.negators for c in token.children):
+                    return ModalityCue(Modality.NEGATED, 0.8, token.text)  # "no plans to"
                 return ModalityCue(modality, 0.8, token.text)
         return None
 
-    def _reported(self, token: Token) -> bool:
-        return any(
-            t.lemma_.lower() in self.speech and t.pos_ in ("VERB", "AUX")
-            for t in governing_chain(token)
+    def _reporter(self, token: Token) -> Token | None:
+        """The verb of saying that reports ``token``'s clause, if any."""
+        return next(
+            (
+                t
+                for t in governing_chain(token)
+                if t.lemma_.lower() in self.speech and t.pos_ in ("VERB", "AUX")
+            ),
+            None,
         )
 
 

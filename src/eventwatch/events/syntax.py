@@ -14,6 +14,7 @@ SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 # clauses and coordinated material that do not belong to an argument's own phrase
 CLAUSE_DEPS = {"relcl", "acl", "ccomp", "advcl", "conj", "cc", "punct", "parataxis", "xcomp"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+CONTROL_PREPS = {"of", "for", "from"}  # "accused X of", "blamed X for", "prevented X from"
 
 
 def is_passive(verb: Token) -> bool:
@@ -94,15 +95,19 @@ def _add_noun(words: set[str], noun: Token) -> None:
                 words.add(pobj.lemma_.lower())
 
 
-def subjects(verb: Token, object_control: set[str]) -> list[Token]:
+def subjects(
+    verb: Token, object_control: set[str], prep_control: set[str] = frozenset()
+) -> list[Token]:
     """The subject(s) of ``verb``, following control, coordination and relative clauses.
 
-    "X offered to send troops" -> X for "send"; "X urged Y to withdraw" -> Y for "withdraw";
-    "X attacked A and killed B" -> X for "killed"; "militants who attacked" -> militants.
+    "X offered to send troops" -> X for "send"; "X urged Y to withdraw" and "X called on Y to
+    withdraw" -> Y for "withdraw"; "X accused Y of shelling" -> Y for "shelling" (``prep_control``
+    verbs); "X attacked A and killed B" -> X for "killed"; "militants who attacked" -> militants;
+    "X is due to visit" -> X; "X has no plans to send" -> X.
     """
     seen: set[int] = set()
-    current: Token | None = verb
-    while current is not None and current.i not in seen:
+    current: Token = verb
+    while current.i not in seen:
         seen.add(current.i)
         subj = child(current, "nsubj", "csubj")
         if subj is not None:
@@ -113,15 +118,36 @@ def subjects(verb: Token, object_control: set[str]) -> list[Token]:
             return [current.head]
         head = current.head
         if current.dep_ == "xcomp":
-            obj = child(head, "dobj")
-            if obj is not None and head.lemma_.lower() in object_control:
-                return [obj]
-            current = head
-        elif current.dep_ in ("conj", "advcl", "pcomp") or current.dep_ == "prep":
-            current = head
-        else:
+            controller = _controller(head, object_control)
+            if controller is not None:
+                return [controller]
+        elif current.dep_ == "pcomp" and head.dep_ == "prep" and head.lower_ in CONTROL_PREPS:
+            governor = head.head
+            if governor.lemma_.lower() in prep_control:
+                obj = child(governor, "dobj", "nsubjpass")
+                if obj is not None:
+                    return [obj]
+        elif current.dep_ == "acl":  # "plans to send": the planner sends
+            if head.dep_ not in ("dobj", "attr", "oprd"):
+                return []
+            head = head.head
+        elif current.dep_ not in ("conj", "advcl", "pcomp", "prep", "acomp"):
             return []
+        current = head
     return []
+
+
+def _controller(verb: Token, object_control: set[str]) -> Token | None:
+    """The object that controls an infinitive under ``verb`` ("urged Y to", "called on Y to")."""
+    if verb.lemma_.lower() not in object_control:
+        return None
+    obj = child(verb, "dobj")
+    if obj is not None:
+        return obj
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("on", "upon"):
+            return child(prep, "pobj")
+    return None
 
 
 def argument_tokens(token: Token) -> list[Token]:
@@ -148,10 +174,22 @@ def governing_chain(token: Token) -> Iterator[Token]:
 
 
 def number_value(token: Token, words: dict[str, int]) -> int | None:
-    """The integer a number token stands for ("12", "1,200", "five"), else None."""
+    """The integer a number token stands for ("12", "1,200", "five", "sixty-three"), else
+    None."""
     text = token.lower_.replace(",", "")
     if text.isdigit():
         return int(text)
     if text in words:
-        return words[text]
+        value = words[text]
+        doc, i = token.doc, token.i
+        if value < 10 and i >= 2 and doc[i - 1].text == "-":  # "Sixty-three": three tokens
+            tens = words.get(doc[i - 2].lower_)
+            if tens is not None and tens >= 20 and tens % 10 == 0:
+                return tens + value
+        return value
+    if "-" in text:  # "sixty-three" as one token
+        tens_word, _, unit_word = text.partition("-")
+        tens, unit = words.get(tens_word), words.get(unit_word)
+        if tens is not None and unit is not None and tens >= 20 and unit < 10:
+            return tens + unit
     return None
