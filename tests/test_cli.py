@@ -270,10 +270,6 @@ def test_events_table(handmade: Handmade) -> None:
     assert "Chile" not in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli prints stored text as Rich markup: '[the convoys]' in evidence is dropped",
-)
 def test_events_table_shows_bracketed_text(handmade: Handmade) -> None:
     out = invoke("events", "--db", handmade.db, "--type", "THREATEN").stdout
     assert "We will hit [the convoys] wherever they go" in out
@@ -301,10 +297,6 @@ def test_events_bad_queries_are_clear_errors(
     assert result.stdout == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli prints error messages as Rich markup: a query holding '[/]' raises MarkupError",
-)
 def test_events_query_with_brackets_is_reported_verbatim(handmade: Handmade) -> None:
     result = invoke("events", "--db", handmade.db, "--text", "[/]", code=1)
     assert "[E021] text: '[/]' is not a valid full-text query" in result.stderr
@@ -448,10 +440,6 @@ def test_export_filters(handmade: Handmade) -> None:
     assert "[E021]" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export -o into a missing directory: FileNotFoundError escapes with a traceback",
-)
 def test_export_to_an_unwritable_path_is_a_clear_error(handmade: Handmade, tmp_path: Path) -> None:
     target = tmp_path / "no" / "such" / "dir" / "events.json"
     result = invoke("export", "--db", handmade.db, "-o", target, code=1)
@@ -463,6 +451,7 @@ def test_config_file_and_environment_choose_the_database(
     handmade: Handmade, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     empty = tmp_path / "empty.db"
+    Store.open(empty).close()  # an existing database with nothing in it
     config = tmp_path / "settings.yaml"
     config.write_text(f"store:\n  path: {handmade.db}\n", encoding="utf-8")
     assert "6 event(s)" in invoke("events", "--config", config).stdout
@@ -472,6 +461,16 @@ def test_config_file_and_environment_choose_the_database(
     monkeypatch.setenv("EVENTWATCH_STORE__PATH", str(empty))  # the environment beats the file
     assert "0 event(s)" in invoke("events").stdout
     assert "6 event(s)" in invoke("events", "--db", handmade.db).stdout  # options beat both
+
+
+def test_query_commands_refuse_a_missing_database(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    for command in ("events", "articles", "export"):
+        result = invoke(command, "--db", missing, code=1)
+        assert "[E020]" in result.stderr and "no database" in result.stderr
+    result = invoke("show", "abc", "--db", missing, code=1)
+    assert "no database" in result.stderr
+    assert not missing.exists()  # a typo creates nothing
 
 
 @pytest.mark.parametrize(
@@ -676,10 +675,6 @@ def test_second_run_changes_nothing(coded: CodedRun, tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.run accepts --recode but does not pass it to runner.run: nothing is re-coded",
-)
 def test_recode_codes_again(coded: CodedRun, tmp_path: Path) -> None:
     db = coded.copy(tmp_path)
     before = dump(db)

@@ -346,10 +346,6 @@ def test_analyze_returns_typed_records_with_auditable_spans(nlp: Language) -> No
 
 
 @pytest.mark.model
-@pytest.mark.xfail(
-    strict=True,
-    reason="coder: evidence = spaCy sent.text, which keeps the paragraph break after a sentence",
-)
 def test_evidence_is_the_sentence_without_surrounding_whitespace(nlp: Language) -> None:
     coded = eventwatch.analyze(ANALYZE_TEXT, title=ANALYZE_TITLE, published="2026-09-14")
     for event in coded.events:

@@ -18,12 +18,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from eventwatch.config import Settings, load_settings
-from eventwatch.errors import EventwatchError
+from eventwatch.errors import EventwatchError, QueryError, StoreError
 from eventwatch.records import Article, Event
 
 app = typer.Typer(
@@ -87,7 +88,7 @@ def _domain_errors() -> Iterator[None]:
     try:
         yield
     except EventwatchError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_ERROR) from None
 
 
@@ -102,6 +103,15 @@ def _settings(config: Path | None, db: Path | None = None, **sections: Any) -> S
     if db is not None:
         overrides.setdefault("store", {})["path"] = db
     return load_settings(config, **overrides)
+
+
+def _existing(settings: Settings) -> Path:
+    """The database a query command reads: it must exist (a typo must not create an empty
+    one and report zero events)."""
+    path = settings.store.path
+    if not path.exists():
+        raise StoreError(f"no database at {path}: code some articles first (eventwatch run ...)")
+    return path
 
 
 def _parse_day(value: str | None, option: str) -> date | None:
@@ -199,7 +209,13 @@ def run(
         stdin = sys.stdin.buffer if "-" in sources else None
         with Store.open(settings.store.path) as store, _progress(quiet) as advance:
             summary = run_sources(
-                sources, settings, store, stdin=stdin, fmt=input_format, progress=advance
+                sources,
+                settings,
+                store,
+                stdin=stdin,
+                fmt=input_format,
+                recode=recode,
+                progress=advance,
             )
         _print_summary(summary, settings)
     if summary.failed and summary.failed_ratio > settings.pipeline.max_failed_ratio:
@@ -240,14 +256,19 @@ def _print_summary(summary: Any, settings: Settings) -> None:
         parts = ", ".join(f"{k} {v}" for k, v in summary.modalities.most_common())
         out.print(f"events by modality: {parts}")
     for reason, count in summary.skips.most_common():
-        out.print(f"[yellow]skipped[/] {count} × {reason}", highlight=False)
+        out.print(f"[yellow]skipped[/] {count} × {escape(reason)}", highlight=False)
     for source, reason in summary.failures:
-        out.print(f"[red]failed[/] {source}: {reason}", highlight=False)
+        out.print(f"[red]failed[/] {escape(source)}: {escape(reason)}", highlight=False)
     rate = summary.read / summary.seconds if summary.seconds else 0.0
     out.print(f"{summary.seconds:.1f} s, {rate:.1f} articles/s", highlight=False)
     path = settings.store.path
-    out.print(f"results: [bold]{path.resolve()}[/]  (run {summary.run_id})", highlight=False)
-    out.print(f"next: eventwatch events --db {path}   ·   eventwatch show ARTICLE_ID --db {path}")
+    where = escape(str(path.resolve()))
+    out.print(f"results: [bold]{where}[/]  (run {summary.run_id})", highlight=False)
+    out.print(
+        f"next: eventwatch events --db {escape(str(path))}   ·   "
+        f"eventwatch show ARTICLE_ID --db {escape(str(path))}",
+        highlight=False,
+    )
 
 
 # ---------------------------------------------------------------------------- events
@@ -280,12 +301,17 @@ def events(
             modalities=modalities, since=since, until=until, text=text, article_id=article,
             limit=limit,
         )  # fmt: skip
-        with Store.open(settings.store.path) as store:
+        with Store.open(_existing(settings)) as store:
             if output_format == TableFormat.table:
                 _print_events(store.events(query))
             else:
                 fmt = "plover-json" if output_format == TableFormat.json else "csv"
                 store.export(fmt, sys.stdout, query)
+
+
+def _cells(*values: str) -> list[Text]:
+    """Table cells shown as written (stored text may hold "[brackets]", not markup)."""
+    return [Text(value) for value in values]
 
 
 def _who(actor: Any) -> str:
@@ -308,10 +334,11 @@ def _print_events(rows: Iterator[Event]) -> None:
         place = event.place.name if event.place else ""
         day = event.date.value.isoformat() if event.date.value else ""
         evidence = event.evidence.text
-        table.add_row(
+        evidence = " ".join(evidence.split())
+        table.add_row(*_cells(
             day, kind, str(event.modality), _who(event.actor), _who(event.recipient), place,
             evidence if len(evidence) <= 160 else evidence[:157] + "...", event.article_id[:10],
-        )  # fmt: skip
+        ))  # fmt: skip
     out.print(table)
     out.print(f"{count} event(s)")
 
@@ -328,16 +355,17 @@ def show(
 
     with _domain_errors():
         settings = _settings(config, db)
-        with Store.open(settings.store.path) as store:
+        with Store.open(_existing(settings)) as store:
             article = store.article(store.resolve_article_id(article_id))
             copies = store.copies(article.id) if article is not None else []
     if article is None:
-        err.print(f"[bold red]error:[/] no article {article_id!r}")
+        err.print(f"[bold red]error:[/] no article {escape(repr(article_id))}")
         raise typer.Exit(EXIT_ERROR)
     _print_article(article)
     for copy in copies[1:]:
         where = copy["url"] or copy["source"]
-        out.print(f"also read from: {copy['outlet'] or '?'} {where}", style="dim", highlight=False)
+        line = f"also read from: {copy['outlet'] or '?'} {where}"
+        out.print(line, style="dim", highlight=False, markup=False)
 
 
 def _print_article(article: Article) -> None:
@@ -349,12 +377,13 @@ def _print_article(article: Article) -> None:
         f"outlet {article.outlet or '?'}",
         f"language {article.language or '?'}",
     ]
-    out.print(" · ".join(meta), style="dim", highlight=False)
+    out.print(" · ".join(meta), style="dim", highlight=False, markup=False)
     if article.focus is not None:
         focus = article.focus
-        out.print(f"about: {focus.name} ({focus.country or '?'})", style="dim", highlight=False)
+        about = f"about: {focus.name} ({focus.country or '?'})"
+        out.print(about, style="dim", highlight=False, markup=False)
     if article.url or article.source:
-        out.print(article.url or article.source, style="dim", highlight=False)
+        out.print(article.url or article.source, style="dim", highlight=False, markup=False)
     body = Text(article.text)
     for event in article.events:
         if event.evidence.field == "body":
@@ -366,23 +395,26 @@ def _print_article(article: Article) -> None:
     out.print()
     for number, event in enumerate(article.events, start=1):
         kind = event.event_type + (f"/{event.mode}" if event.mode else "")
-        parts = [
-            f"[bold]{number}. {kind}[/] [magenta]{event.modality}[/]",
+        fields = [
             f"actor {_who(event.actor) or '-'}",
             f"recipient {_who(event.recipient) or '-'}",
             f"place {event.place.name if event.place else '-'}",
             f"date {event.date.value or '-'} ({event.date.source})",
         ]
         if event.attributed_to is not None:
-            parts.append(f"according to {_who(event.attributed_to)}")
-        sizes = [f"{k} {v}" for k in ("dead", "injured", "arrested") if (v := getattr(event, k))]
-        parts.extend(sizes)
-        out.print(" · ".join(parts), highlight=False)
+            fields.append(f"according to {_who(event.attributed_to)}")
+        fields += [f"{k} {v}" for k in ("dead", "injured", "arrested") if (v := getattr(event, k))]
+        line = Text.assemble(
+            (f"{number}. {kind}", "bold"), " ", (str(event.modality), "magenta"), " · ",
+            " · ".join(fields),
+        )  # fmt: skip
+        out.print(line, highlight=False)
         out.print(
             f"   “{event.trigger.text}” in {event.evidence.field} "
             f"[{event.evidence.start}:{event.evidence.end}]",
             style="dim",
             highlight=False,
+            markup=False,
         )
 
 
@@ -401,17 +433,17 @@ def articles(
 
     with _domain_errors():
         settings = _settings(config, db)
-        with Store.open(settings.store.path) as store:
+        with Store.open(_existing(settings)) as store:
             rows = list(store.list_articles(status=status, limit=limit))
     table = Table(header_style="bold", expand=True)
     for name in ("id", "status", "events", "published", "title / reason", "source"):
         table.add_column(name, overflow="fold")
     for row in rows:
         label = row["title"] if row["status"] == "coded" else row["reason"] or row["title"]
-        table.add_row(
+        table.add_row(*_cells(
             row["id"][:10], row["status"], str(row["events"]), (row["published"] or "")[:10],
             label or "", row["source"] or "",
-        )  # fmt: skip
+        ))  # fmt: skip
     out.print(table)
 
 
@@ -445,11 +477,15 @@ def export(
             actor=actor, recipient=recipient, types=types, country=country, place=place,
             modalities=modalities, since=since, until=until, text=text,
         )  # fmt: skip
-        with Store.open(settings.store.path) as store:
+        with Store.open(_existing(settings)) as store:
             if output is None:
                 store.export(output_format.value, sys.stdout, query)
                 return
-            with output.open("w", encoding="utf-8", newline="") as handle:
+            try:
+                handle = output.open("w", encoding="utf-8", newline="")
+            except OSError as exc:
+                raise QueryError(f"cannot write {output}: {exc.strerror or exc}") from exc
+            with handle:
                 rows = store.export(output_format.value, handle, query)
     err.print(f"{rows} event(s) written to {output.resolve()}", highlight=False)
 

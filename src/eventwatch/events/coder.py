@@ -289,7 +289,7 @@ class EventCoder:
             place=place,
             date=date,
             modality=modality,
-            evidence=TextSpan(sent.start_char, sent.end_char, sent.text, fld),
+            evidence=_sentence_span(sent, fld),
             trigger=TextSpan(tok.idx, tok.idx + len(tok.text), tok.text, fld),
             attributed_to=speaker,
             confidence={
@@ -580,6 +580,14 @@ class EventCoder:
 
     def _contexts(self, sent: Span) -> set[str]:
         return {self.lex.context_cues[m.lower()] for m in self._cue_re.findall(sent.text)}
+
+
+def _sentence_span(sent: Span, fld: TextField) -> TextSpan:
+    """The sentence's offsets and text without the blank lines around it."""
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    text = text.strip()
+    return TextSpan(start, start + len(text), text, fld)
 
 
 def _is_reference(noun: Token, events: list[Event]) -> bool:
