@@ -29,6 +29,7 @@ PRECISION = {
 CONTEXT_SHARE = 0.25  # country share that lets an unmarked name NER mislabelled ORG be a place
 TITLE_WEIGHT = 2.0  # focus weight of a title mention
 HINT_WEIGHT = 0.5  # focus weight of a demonym
+DATELINE_WEIGHT = 1.0  # focus weight the dateline adds to its place's mention
 
 
 class PlaceResolver:
@@ -194,13 +195,12 @@ class PlaceResolver:
     def _focus(
         self, article: Article, places: list[Place], found: Found, groups: list[Group]
     ) -> Place | None:
-        """The dateline place if any; else the place of the article's leading country that is
-        mentioned most (weighted by position), or that country when nothing in it is."""
-        if found.dateline:
-            head = found.dateline[0]
-            for p in places:
-                if p.span is not None and (p.span.field, p.span.start) == ("body", head.start):
-                    return p
+        """The place of the article's leading country that is mentioned most (weighted by
+        position: the title and the start count more), or that country when nothing in it is.
+
+        The dateline counts as one more mention, not as the answer: a story filed from Brussels
+        or Washington is often about somewhere else."""
+        dateline = {("body", m.start) for m in found.dateline[:1]}
         own: dict[int, float] = defaultdict(float)  # geonameid -> weighted mentions
         first: dict[int, Place] = {}
         by_country: dict[str, float] = defaultdict(float)
@@ -209,6 +209,8 @@ class PlaceResolver:
             if p.feature == "continent" or p.geonameid is None or p.span is None:
                 continue
             weight = p.confidence * _position_weight(p.span, length)
+            if (p.span.field, p.span.start) in dateline:
+                weight += DATELINE_WEIGHT * p.confidence
             own[p.geonameid] += weight
             first.setdefault(p.geonameid, p)
             by_country[p.country or ""] += weight
