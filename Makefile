@@ -11,7 +11,7 @@ EXAMPLES := examples/articles
 help:
 	@echo "make demo   - install, code the example articles into $(DB), show the results"
 	@echo "make test   - install, lint and run the tests"
-	@echo "make bench  - measure throughput (docs/benchmarks.md)"
+	@echo "make bench  - measure throughput and memory (docs/benchmarks.md)"
 	@echo "make clean  - remove the virtual environment, caches and $(DB)"
 
 # The virtual environment: the package with its dev extras, then the pinned English spaCy
@@ -48,7 +48,8 @@ test: lint
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/python benchmarks/throughput.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/throughput.py --rounds 3 --processes 1 2 --write docs/benchmarks.md
+	$(BIN)/python benchmarks/memory.py --sizes 100 400 1000 --write docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist src/*.egg-info

@@ -30,8 +30,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("EVENTWATCH_DATA", ROOT.parent / "shared" / "data"))
-MARK_START = "<!-- throughput:start -->"
-MARK_END = "<!-- throughput:end -->"
 
 
 def load_corpus(limit: int) -> tuple[str, list[dict[str, str]]]:
@@ -145,7 +143,7 @@ def main() -> None:
     n = len(records)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        MARK_START,
+        "<!-- throughput:start -->",
         f"Measured {stamp} on {machine()}; model `{args.model}`, batch size "
         f"{args.batch_size}, {args.rounds} alternating rounds (bare, full, bare, full, ...). "
         f"Corpus: {description}, {words:,} words.",
@@ -169,21 +167,24 @@ def main() -> None:
         "whole pipeline at ≥ 0.80 of the bare parse's speed.",
         "",
         "Command: `" + " ".join(["python", "benchmarks/throughput.py", *sys.argv[1:]]) + "`",
-        MARK_END,
+        "<!-- throughput:end -->",
     ]
     text = "\n".join(lines)
     print(text)
     if args.write:
-        _update(args.write, text)
+        _update_section(args.write, "throughput", "Throughput", text)
 
 
-def _update(path: Path, section: str) -> None:
+def _update_section(path: Path, mark: str, heading: str, section: str) -> None:
+    """Replace the ``<!-- mark:start -->...<!-- mark:end -->`` part of ``path`` with
+    ``section``, or append it under ``heading``."""
+    start, end = f"<!-- {mark}:start -->", f"<!-- {mark}:end -->"
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if MARK_START in old and MARK_END in old:
-        head, rest = old.split(MARK_START, 1)
-        new = head + section + rest.split(MARK_END, 1)[1]
+    if start in old and end in old:
+        head, rest = old.split(start, 1)
+        new = head + section + rest.split(end, 1)[1]
     else:
-        new = old.rstrip() + "\n\n## Throughput\n\n" + section + "\n"
+        new = old.rstrip() + f"\n\n## {heading}\n\n" + section + "\n"
     path.write_text(new, encoding="utf-8")
 
 
