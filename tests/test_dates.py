@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
 from eventwatch.dates import (
+    MONTHS,
     PRECISIONS,
+    UNIT_PRECISION,
+    WEEKDAYS,
     DateResolver,
     Verdict,
     find_event_date,
     floor,
+    load_calendar_words,
     resolve_expression,
     rules,
     shift,
 )
+from eventwatch.errors import DataFileError
 from eventwatch.records import EventDate
 
 WED = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)  # a Wednesday
@@ -460,3 +470,71 @@ def test_statement_issued_on_a_day_dates_the_claim(nlp: Language) -> None:
     text = "The group claimed responsibility in a statement posted online late on Monday."
     claimed = event_date(nlp, text, "claimed")
     assert (claimed.value, claimed.text) == (d("2026-03-09"), "late on Monday")
+
+
+# ---------------------------------------------------------------- the calendar words file
+def _packaged_words() -> dict[str, Any]:
+    text = (resources.files("eventwatch") / "data" / "dates.yaml").read_text(encoding="utf-8")
+    words: dict[str, Any] = yaml.safe_load(text)
+    return words
+
+
+def test_packaged_calendar_words_load_and_build_the_tables() -> None:
+    words = load_calendar_words()
+    assert words.version == 1
+    assert words.months[:2] == ["january", "february"] and words.weekdays[0] == "monday"
+    assert [MONTHS[word] for word in ("may", "sep", "sept", "dec")] == [5, 9, 9, 12]
+    assert [WEEKDAYS[word] for word in ("monday", "tues", "thurs", "sun")] == [0, 1, 3, 6]
+    assert {"on", "in", "of"} <= words.lead_words  # quoted in the file: bare `on` is a boolean
+    assert set(UNIT_PRECISION.values()) <= set(PRECISIONS)
+    assert words.day_words["yesterday"] == -1 and words.vague_numbers["a couple of"] == 2
+
+
+def _set(field: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda words: words.__setitem__(field, value)
+
+
+def _put(field: str, key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda words: words[field].__setitem__(key, value)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (_set("lead_wrods", ["on"]), "lead_wrods"),  # a misspelt list name
+        (lambda words: words.pop("bound_prepositions"), "bound_prepositions"),
+        (_put("unit_precision", "week", "fortnight"), "unit_precision.week"),
+        (_put("numbers", "zero", 0), "numbers.zero"),
+        (_put("day_words", "Tomorrow", 1), "day_words.Tomorrow"),  # not lower case
+        (_set("part_of_day", ["dawn", "dusk  "]), "part_of_day"),
+        (_set("months", ["january", "february"]), "months"),
+        (_put("abbreviations", "xmas", "christmas"), "abbreviations"),
+        (_set("version", 2), "version"),
+    ],
+    ids=["unknown", "missing", "precision", "zero", "case", "spaces", "months", "abbr", "version"],
+)
+def test_a_malformed_calendar_words_file_names_the_file_and_the_field(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], field: str
+) -> None:
+    words = _packaged_words()
+    change(words)
+    path = tmp_path / "dates.yaml"
+    path.write_text(yaml.safe_dump(words, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"^\[E002\]") as caught:
+        load_calendar_words(path)
+    assert str(path) in str(caught.value)
+    assert field in str(caught.value)
+
+
+def test_an_unquoted_yaml_boolean_or_broken_yaml_is_a_data_file_error(tmp_path: Path) -> None:
+    text = (resources.files("eventwatch") / "data" / "dates.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "dates.yaml"
+    bare_on = text.replace('noun_date_prepositions: ["on",', "noun_date_prepositions: [on,")
+    path.write_text(bare_on, encoding="utf-8")
+    with pytest.raises(DataFileError, match="noun_date_prepositions"):
+        load_calendar_words(path)  # YAML reads a bare `on` as true
+    path.write_text("version: 1\nmonths: [january, february\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"dates\.yaml: cannot read calendar words"):
+        load_calendar_words(path)
+    with pytest.raises(DataFileError, match=r"missing\.yaml"):
+        load_calendar_words(tmp_path / "missing.yaml")

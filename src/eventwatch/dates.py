@@ -21,11 +21,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import cache, lru_cache
-from typing import Any, Final, TypeVar
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, TypeVar
 
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from spacy.tokens import Doc, Span, Token
 
 from eventwatch.dateline import find_dateline
+from eventwatch.errors import DataFileError
 from eventwatch.records import EventDate, Precision
 
 log = logging.getLogger(__name__)
@@ -37,79 +42,98 @@ MONTH: Final = Precision.MONTH.value
 YEAR: Final = Precision.YEAR.value
 PRECISIONS: Final = (DAY, WEEK, MONTH, YEAR)  # finest first
 
-# ---------------------------------------------------------------- calendar words (English grammar)
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
-_WEEKDAY_NAMES = "monday tuesday wednesday thursday friday saturday sunday"
-_NUMBER_NAMES = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty"
-)
-MONTHS: Final[dict[str, int]] = {
-    n: i for i, name in enumerate(_MONTH_NAMES.split(), 1) for n in (name, name[:3])
-} | {"sept": 9}
-WEEKDAYS: Final[dict[str, int]] = {
-    n: i for i, name in enumerate(_WEEKDAY_NAMES.split()) for n in (name, name[:3])
-} | {"tues": 1, "thur": 3, "thurs": 3}
-NUMBERS: Final[dict[str, int]] = {name: i for i, name in enumerate(_NUMBER_NAMES.split(), 1)} | {
-    "a": 1,
-    "an": 1,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-}
-VAGUE_NUMBERS: Final[dict[str, int]] = {"a few": 3, "few": 3, "several": 3, "a couple of": 2}
-# a unit of time -> the precision of "N <unit>s ago"
-UNIT_PRECISION: Final[dict[str, str]] = {
-    "minute": DAY, "hour": DAY, "day": DAY, "night": DAY, "week": WEEK, "fortnight": WEEK,
-    "month": MONTH, "year": YEAR, "decade": YEAR,
-}  # fmt: skip
-# "today" and its kin: offset in days from the reference date
-DAY_WORDS: Final[dict[str, int]] = {
-    "today": 0, "tonight": 0, "overnight": 0, "this morning": 0, "this afternoon": 0,
-    "this evening": 0, "yesterday": -1, "last night": -1, "day before yesterday": -2,
-    "tomorrow": 1, "day after tomorrow": 2,
-}  # fmt: skip
-# words around a date that do not change which day it is ("late on Monday", "before dawn")
-LEAD_WORDS: Final = frozenset({
-    "on", "at", "during", "of", "the", "late", "early", "earlier", "later", "mid", "around",
-    "about", "almost", "nearly", "some", "roughly", "approximately", "more", "than", "over",
-    "just", "under", "less", "shortly", "sometime", "since", "from", "until", "till", "through",
-    "throughout", "by", "as", "beginning", "end", "start", "middle", "before", "after", "in",
-})  # fmt: skip
-PART_OF_DAY: Final = frozenset({
-    "morning", "afternoon", "evening", "night", "midday", "noon", "midnight", "dawn", "daybreak",
-    "dusk", "nightfall", "overnight",
-})  # fmt: skip
-TRAILING_WORDS: Final = PART_OF_DAY | {"local", "time", "gmt", "utc", "at", "on", "in", "of", "and"}
-# past/this/next qualifiers of "Monday", "March", "week"
-PAST_WORDS: Final = frozenset({"last", "past", "previous"})
-NEXT_WORDS: Final = frozenset({"next", "coming"})
-THIS_WORDS: Final = frozenset({"this", "current"})
+# ---------------------------------------------------------------- calendar words (data/dates.yaml)
+_Word = Annotated[str, Field(pattern=r"^'?[a-z]+(?: [a-z]+)*$")]  # lower case, single spaces
+_Words = frozenset[_Word]
+_Count = Annotated[int, Field(gt=0)]
+_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # a safe loader, in C if built
+
+
+class CalendarWords(BaseModel):
+    """Schema of ``eventwatch/data/dates.yaml``; the file's comments say what each list is for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1]
+    months: list[_Word] = Field(min_length=12, max_length=12)  # January first
+    weekdays: list[_Word] = Field(min_length=7, max_length=7)  # Monday first
+    abbreviations: dict[_Word, _Word]  # -> the month or weekday name
+    numbers: dict[_Word, _Count]
+    vague_numbers: dict[_Word, _Count]
+    unit_precision: dict[_Word, Literal["day", "week", "month", "year"]]
+    day_words: dict[_Word, int]  # -> offset in days from the reference date
+    lead_words: _Words
+    part_of_day: _Words
+    trailing_words: _Words
+    past_words: _Words
+    next_words: _Words
+    this_words: _Words
+    prospective_heads: _Words
+    future_auxiliaries: _Words
+    bound_prepositions: _Words
+    noun_date_prepositions: _Words
+    extend_left: _Words
+
+    @model_validator(mode="after")
+    def _abbreviations_name_a_month_or_weekday(self) -> CalendarWords:
+        if unknown := set(self.abbreviations.values()) - {*self.months, *self.weekdays}:
+            raise ValueError(f"abbreviations: {sorted(unknown)} name no month or weekday")
+        return self
+
+    def numbered(self, names: list[str], first: int) -> dict[str, int]:
+        """Each of ``names`` and its abbreviations -> its place in ``names``, from ``first``."""
+        short = self.abbreviations.items()
+        return {
+            word: i
+            for i, name in enumerate(names, first)
+            for word in (name, *(s for s, full in short if full == name))
+        }
+
+
+def load_calendar_words(path: Path | None = None) -> CalendarWords:
+    """Read and check a calendar words file (by default the packaged one); raise
+    :class:`DataFileError` naming the file and the first field that is wrong."""
+    source = str(path or "eventwatch/data/dates.yaml")
+    try:
+        file = path or resources.files("eventwatch") / "data" / "dates.yaml"
+        return CalendarWords.model_validate(yaml.load(file.read_text(encoding="utf-8"), _LOADER))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"{source}: cannot read calendar words: {exc}") from exc
+    except ValidationError as exc:
+        error, more = exc.errors()[0], exc.error_count() - 1
+        where = ".".join(str(part) for part in error["loc"]) or "top level"
+        also = f" (and {more} more errors)" if more else ""
+        raise DataFileError(f"{source}: {where}: {error['msg']}{also}") from exc
+
+
+WORDS: Final = load_calendar_words()
+MONTHS: Final = WORDS.numbered(WORDS.months, 1)  # name or abbreviation -> 1..12
+WEEKDAYS: Final = WORDS.numbered(WORDS.weekdays, 0)  # name or abbreviation -> 0 (Monday)..6
+NUMBERS: Final = WORDS.numbers
+VAGUE_NUMBERS: Final = WORDS.vague_numbers
+UNIT_PRECISION: Final[dict[str, str]] = dict(WORDS.unit_precision)
+DAY_WORDS: Final = WORDS.day_words
+LEAD_WORDS: Final = WORDS.lead_words
+PART_OF_DAY: Final = WORDS.part_of_day
+TRAILING_WORDS: Final = PART_OF_DAY | WORDS.trailing_words
+PAST_WORDS: Final = WORDS.past_words
+NEXT_WORDS: Final = WORDS.next_words
+THIS_WORDS: Final = WORDS.this_words
 QUALIFIERS: Final = PAST_WORDS | NEXT_WORDS | THIS_WORDS
 _STEPS: Final = (
     dict.fromkeys(PAST_WORDS, -1) | dict.fromkeys(NEXT_WORDS, 1) | dict.fromkeys(THIS_WORDS, 0)
 )
-# verbs and adjectives whose "to" complement lies ahead: "is due to resume", "threatened to
-# strike", "urged the government to open talks"
-PROSPECTIVE_HEADS: Final = frozenset({
-    "go", "due", "set", "schedule", "slate", "expect", "poise", "plan", "intend", "threaten",
-    "vow", "pledge", "promise", "agree", "decide", "aim", "seek", "hope", "want", "prepare",
-    "offer", "propose", "urge", "ask", "call", "invite", "order",
-})  # fmt: skip
-FUTURE_AUX: Final = frozenset({"will", "shall", "'ll", "wo", "would", "'d"})
-# prepositions that make a date a bound, not the event's time ("after Monday's attack")
-BOUND_PREPS: Final = frozenset({"before", "after", "until", "till", "by", "ahead", "prior"})
-# prepositions through which a date may describe an event noun ("the attack on Monday")
-NOUN_DATE_PREPS: Final = frozenset({"on", "in", "at", "during", "of"})
+PROSPECTIVE_HEADS: Final = WORDS.prospective_heads
+FUTURE_AUX: Final = WORDS.future_auxiliaries
+BOUND_PREPS: Final = WORDS.bound_prepositions
+NOUN_DATE_PREPS: Final = WORDS.noun_date_prepositions
 
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _NUM_RE = "|".join(
     [r"\d{1,3}", *sorted([*NUMBERS, *VAGUE_NUMBERS], key=len, reverse=True)]
 ).replace(" ", r"\s")
-_UNIT_RE = r"(minute|hour|day|night|week|fortnight|month|year|decade)s?"
+_UNIT_RE = rf"({'|'.join(UNIT_PRECISION)})s?"
 
 # ---------------------------------------------------------------- rule patterns (normalised text)
 _IN_N_UNITS = re.compile(rf"^in (?:(?:about|around|some|just|less than|more than) )?({_NUM_RE}) "
@@ -576,9 +600,9 @@ def story_date(doc: Doc, published: datetime | date | None, resolver: DateResolv
 
 
 # ---------------------------------------------------------------- date mentions in a sentence
-_CAP_MONTH = "|".join(name.capitalize() for name in _MONTH_NAMES.split())
-_CAP_MONTH_ABBR = rf"{_CAP_MONTH}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
-_CAP_WEEKDAY = "|".join(name.capitalize() for name in _WEEKDAY_NAMES.split())
+_CAP_MONTH = "|".join(name.capitalize() for name in WORDS.months)
+_CAP_MONTH_ABBR = "|".join(sorted((word.capitalize() for word in MONTHS), key=len, reverse=True))
+_CAP_WEEKDAY = "|".join(name.capitalize() for name in WORDS.weekdays)
 _ORD = r"(?:st|nd|rd|th)?"
 _FINDERS: Final = tuple(
     re.compile(p)
@@ -601,7 +625,7 @@ _DAYISH_TIME = re.compile(
     rf"(?i)\b(?:{_WEEKDAY_RE}|{_MONTH_RE}|yesterday|today|tonight|overnight|last night|"
     r"this (?:morning|afternoon|evening))\b"
 )
-_EXTEND_LEFT: Final = frozenset({"late", "early", "earlier", "later", "shortly", "mid"})
+_EXTEND_LEFT: Final = WORDS.extend_left
 
 
 @dataclass(frozen=True, slots=True)
