@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO
 
 from eventwatch.config import Settings
@@ -149,7 +149,10 @@ def _triage(
                     recent.popitem(last=False)
                 yield article
                 continue
-            copies.append(article)
+            if seen == "unchanged":  # the original is stored: record the copy now
+                store.record_copy(article, run_id=run_id)
+            else:  # the original may still be in a worker: keep only where the copy came from
+                copies.append(replace(article, text="", title="", meta={}))
             summary.count(article, seen=seen)
         else:
             store.write(article, run_id=run_id)
