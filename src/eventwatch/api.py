@@ -41,7 +41,9 @@ def analyze(
 
     ``published`` may be a datetime or a string (ISO 8601, RFC 822, "5 March 2026"...); it
     anchors relative dates ("on Monday"). The article is not stored. The pipeline is built on the
-    first call and reused.
+    first call and reused. A text in a language not in ``ingest.languages``, or shorter than
+    ``ingest.min_chars``, comes back with status "skipped" and the reason; one that makes a stage
+    fail comes back "failed" with the stage and the error.
     """
     settings = settings or load_settings()
     article = new_article(
