@@ -29,7 +29,7 @@ install: $(STAMP)
 # The examples hold one deliberately broken HTML page: one failure in the run is expected.
 demo: install
 	$(BIN)/eventwatch run $(EXAMPLES) --db $(DB) --max-failed-ratio 0.1
-	$(BIN)/eventwatch events --db $(DB) --limit 15
+	COLUMNS=$${COLUMNS:-160} $(BIN)/eventwatch events --db $(DB) --since 2026-01-01 --limit 12
 	@echo
 	@echo "Results are in $(abspath $(DB)). Try:"
 	@echo "  $(BIN)/eventwatch events --db $(DB) --modality negated --modality hypothetical"

@@ -309,6 +309,21 @@ def events(
                 store.export(fmt, sys.stdout, query)
 
 
+def _when(event: Event) -> str:
+    """The event date as precise as it is known: 2026-03-09, week of 2026-03-09, 2026-03,
+    2026."""
+    value, precision = event.date.value, event.date.precision
+    if value is None:
+        return ""
+    if precision == "year":
+        return f"{value.year}"
+    if precision == "month":
+        return f"{value.year}-{value.month:02d}"
+    if precision == "week":
+        return f"week of {value.isoformat()}"
+    return value.isoformat()
+
+
 def _cells(*values: str) -> list[Text]:
     """Table cells shown as written (stored text may hold "[brackets]", not markup)."""
     return [Text(value) for value in values]
@@ -326,13 +341,16 @@ def _print_events(rows: Iterator[Event]) -> None:
         ("date", "cyan"), ("type", "bold"), ("modality", "magenta"), ("actor", ""),
         ("recipient", ""), ("place", "green"), ("evidence", "dim"), ("article", "dim"),
     ):  # fmt: skip
-        table.add_column(name, style=style, overflow="fold")
+        wide = name == "evidence"
+        table.add_column(
+            name, style=style, overflow="fold", ratio=3 if wide else 1, no_wrap=name == "date"
+        )
     count = 0
     for event in rows:
         count += 1
         kind = event.event_type + (f"/{event.mode}" if event.mode else "")
         place = event.place.name if event.place else ""
-        day = event.date.value.isoformat() if event.date.value else ""
+        day = _when(event)
         evidence = event.evidence.text
         evidence = " ".join(evidence.split())
         table.add_row(*_cells(
@@ -399,7 +417,7 @@ def _print_article(article: Article) -> None:
             f"actor {_who(event.actor) or '-'}",
             f"recipient {_who(event.recipient) or '-'}",
             f"place {event.place.name if event.place else '-'}",
-            f"date {event.date.value or '-'} ({event.date.source})",
+            f"date {_when(event) or '-'} ({event.date.source})",
         ]
         if event.attributed_to is not None:
             fields.append(f"according to {_who(event.attributed_to)}")
