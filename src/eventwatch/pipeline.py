@@ -152,7 +152,7 @@ class Pipeline:
     def _parse(self, articles: list[Article]) -> list[list[tuple[TextField, Doc]] | None]:
         size, max_chars = self.settings.nlp.batch_size, self.settings.nlp.max_chars
         try:
-            return list(parse_articles(self.nlp, articles, batch_size=size, max_chars=max_chars))
+            return parse_articles(self.nlp, articles, batch_size=size, max_chars=max_chars)
         except Exception:  # one bad text must not fail the batch: parse one by one
             out: list[list[tuple[TextField, Doc]] | None] = []
             for article in articles:

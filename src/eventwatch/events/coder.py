@@ -137,7 +137,6 @@ class EventCoder:
         self.lex = lexicon
         self.settings = settings or EventSettings()
         self.modality = ModalityReader(lexicon)
-        self.modality_words = set(self.modality.verbs) | set(self.modality.nouns)
         cues = sorted(lexicon.context_cues, key=len, reverse=True)
         self._cue_re = re.compile(r"\b(" + "|".join(re.escape(c) for c in cues) + r")\b", re.I)
 

@@ -178,10 +178,6 @@ class Lexicon:
         for entry in lex.nouns:
             self.nouns[entry.lemma.lower()].append(entry)
 
-    @property
-    def phrasal_particles(self) -> set[str]:
-        return {lemma.split(" ", 1)[1] for lemma in self.verbs if " " in lemma}
-
 
 def _read_yaml(source: str, text: str) -> dict:
     try:

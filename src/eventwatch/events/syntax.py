@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
-SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 # clauses and coordinated material that do not belong to an argument's own phrase
 CLAUSE_DEPS = {"relcl", "acl", "ccomp", "advcl", "conj", "cc", "punct", "parataxis", "xcomp"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}

