@@ -5,13 +5,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= eventwatch.db
 EXAMPLES := examples/articles
+# The third-party gold standards (never copied into the repository; see docs/evaluation.md).
+EVAL_DATA ?= ../shared/data
+EVAL      := $(BIN)/eventwatch eval --data $(EVAL_DATA) --floors benchmarks/floors.json
 
-.PHONY: help install demo test lint format bench clean
+.PHONY: help install demo test lint format bench eval eval-check clean
 
 help:
 	@echo "make demo   - install, code the example articles into $(DB), show the results"
 	@echo "make test   - install, lint and run the tests"
 	@echo "make bench  - measure throughput and memory (docs/benchmarks.md)"
+	@echo "make eval   - accuracy on the gold standards in $(EVAL_DATA) (docs/benchmarks.md)"
 	@echo "make clean  - remove the virtual environment, caches and $(DB)"
 
 # The virtual environment: the package with its dev extras, then the pinned English spaCy
@@ -50,6 +54,17 @@ test: lint
 bench: install
 	$(BIN)/python benchmarks/throughput.py --rounds 3 --processes 1 2 --write docs/benchmarks.md
 	$(BIN)/python benchmarks/memory.py --sizes 100 400 1000 --write docs/benchmarks.md
+
+# Measure on every gold standard, rewrite the tables in docs/benchmarks.md and the results in
+# benchmarks/eval.json, list the worst misses in eval-results/ (git-ignored: they quote the
+# gold texts), fail when a score drops below benchmarks/floors.json and raise the floors.
+eval: install
+	EVENTWATCH_NLP__N_PROCESS=2 $(EVAL) --json benchmarks/eval.json \
+		--misses eval-results/misses.md --write-docs docs/benchmarks.md --raise-floors
+
+# CI: the same measurement, gated on the floors, writing nothing in the repository.
+eval-check: install
+	EVENTWATCH_NLP__N_PROCESS=2 $(EVAL) --misses eval-results/misses.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist src/*.egg-info

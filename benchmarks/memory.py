@@ -21,7 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import _update_section, load_corpus, machine
+from throughput import load_corpus
+
+from eventwatch.evaluate.report import machine, update_section
 
 MARK = "memory"
 
@@ -93,7 +95,7 @@ def main() -> None:
     )
     print(text)
     if args.write:
-        _update_section(args.write, MARK, "Memory as the corpus grows", text)
+        update_section(args.write, MARK, "Memory as the corpus grows", text)
 
 
 if __name__ == "__main__":

@@ -20,13 +20,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from eventwatch.evaluate.report import machine, update_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("EVENTWATCH_DATA", ROOT.parent / "shared" / "data"))
@@ -79,18 +80,6 @@ def full_run(settings, pipeline, corpus_file: Path, db: Path) -> tuple[float, in
         summary = run([str(corpus_file)], settings, store, pipeline=pipeline)
     elapsed = time.perf_counter() - start
     return elapsed, summary.events, summary.coded
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} CPUs visible, Python {platform.python_version()}"
 
 
 def measure(args, records, nlp, processes: int, workdir: Path) -> dict:
@@ -172,20 +161,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        _update_section(args.write, "throughput", "Throughput", text)
-
-
-def _update_section(path: Path, mark: str, heading: str, section: str) -> None:
-    """Replace the ``<!-- mark:start -->...<!-- mark:end -->`` part of ``path`` with
-    ``section``, or append it under ``heading``."""
-    start, end = f"<!-- {mark}:start -->", f"<!-- {mark}:end -->"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if start in old and end in old:
-        head, rest = old.split(start, 1)
-        new = head + section + rest.split(end, 1)[1]
-    else:
-        new = old.rstrip() + f"\n\n## {heading}\n\n" + section + "\n"
-    path.write_text(new, encoding="utf-8")
+        update_section(args.write, "throughput", "Throughput", text)
 
 
 if __name__ == "__main__":

@@ -508,5 +508,15 @@ def export(
     err.print(f"{rows} event(s) written to {output.resolve()}", highlight=False)
 
 
+# ---------------------------------------------------------------------------- eval
+def _register_eval() -> None:
+    from eventwatch.evaluate.command import eval_command
+
+    app.command("eval")(eval_command)
+
+
+_register_eval()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
