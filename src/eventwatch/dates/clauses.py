@@ -200,6 +200,9 @@ def _up_link(tok: Token) -> Token | None:
     return None
 
 
+SUBORDINATE = 6  # priority of the main clause's date for an undated subordinate clause
+
+
 def _sharing(clause: Token) -> set[int]:
     """Verbs whose own dates a clause may borrow: the verbs it is linked to (conjuncts,
     participial and infinitive clauses), up and down the chain of links."""
@@ -246,6 +249,8 @@ def _priority(
             return 4, verb
     if reporter is not None and verb.i == reporter.i:  # the report's date: the latest possible
         return 5, verb
+    if clause.dep_ == "advcl" and verb.i == clause.head.i and kind == "direct":
+        return SUBORDINATE, verb  # "seized Kabul in August 2021 as forces completed ..."
     return None, verb
 
 
@@ -326,7 +331,7 @@ def _best(cands: list[_Candidate], clause: Token, latest: date | None) -> _Usabl
         for c in cands
         if c.found is not None
         and c.priority is not None
-        and (c.priority < 4 or c.found.precision in (DAY, WEEK))
+        and (c.priority < 4 or c.priority == SUBORDINATE or c.found.precision in (DAY, WEEK))
         and (latest is None or c.found.value <= latest)
     ]
     if not usable or (_blocked(cands) and min(u[0] for u in usable) > 0):

@@ -34,6 +34,7 @@ class _CodeMatch(_Strict):
 class _Labels(_Strict):
     version: int
     old_plover: dict[str, _NewType]
+    old_plover_modes: dict[str, dict[str, _NewType]] = {}
     non_country_codes: dict[str, _CodeMatch]
 
 
@@ -46,7 +47,13 @@ def labels() -> _Labels:
         raise DataFileError(f"evaluate/data/labels.yaml: {exc}") from exc
 
 
-OLD_PLOVER: dict[str, str] = {k: v.type for k, v in labels().old_plover.items()}
+def today_type(draft_type: str, draft_mode: str | None = None) -> str:
+    """Today's PLOVER type of a type (and mode) of the 2016 draft the GSR is coded in."""
+    by_mode = labels().old_plover_modes.get(draft_type, {})
+    if draft_mode and draft_mode in by_mode:
+        return by_mode[draft_mode].type
+    known = labels().old_plover.get(draft_type)
+    return known.type if known else draft_type
 
 
 def main_event(events: list[Event]) -> Event | None:

@@ -20,7 +20,7 @@ from eventwatch.evaluate.base import (
     gold_article,
     ratio,
 )
-from eventwatch.evaluate.codes import OLD_PLOVER, ActorTally, describe, main_event
+from eventwatch.evaluate.codes import ActorTally, describe, main_event, today_type
 from eventwatch.records import Event
 
 TITLE = "PLOVER GSR (event type, actor, recipient)"
@@ -48,7 +48,7 @@ def evaluate(ctx: EvalContext) -> DatasetResult:
     actor, recipient = ActorTally(), ActorTally()
     dead = [0, 0]
     for row, article in zip(rows, articles, strict=True):
-        gold = OLD_PLOVER.get(row["event"], row["event"])
+        gold = today_type(row["event"], row.get("mode"))
         event = main_event(article.events)
         predicted = event.event_type if event else None
         types.add(gold, predicted)

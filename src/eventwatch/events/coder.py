@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from eventwatch.config import EventSettings
 from eventwatch.dates import find_event_date
 from eventwatch.events.lexicon import Entry, Lexicon, load_lexicon
-from eventwatch.events.modality import ModalityReader, speaker_token
+from eventwatch.events.modality import ModalityCue, ModalityReader, speaker_token
 from eventwatch.events.syntax import (
     CLAUSE_DEPS,
     agent_of,
@@ -120,6 +120,7 @@ class _Trigger:
     clause: Token  # the verb whose arguments we read (the trigger itself for verbs)
     entry: Entry
     is_noun: bool
+    addressee: Token | None = None  # "X said Y must ...": Y, the recipient of the demand
 
 
 @dataclass(slots=True)
@@ -137,6 +138,7 @@ class EventCoder:
         self.lex = lexicon
         self.settings = settings or EventSettings()
         self.modality = ModalityReader(lexicon)
+        self._demand = Entry(lemma="<must>", type="REQUEST", confidence=0.6)
         cues = sorted(lexicon.context_cues, key=len, reverse=True)
         self._cue_re = re.compile(r"\b(" + "|".join(re.escape(c) for c in cues) + r")\b", re.I)
 
@@ -162,15 +164,36 @@ class EventCoder:
                 entry = self._verb_entry(tok)
                 if entry is not None:
                     out.append(_Trigger(tok, tok, entry, False))
+                elif (demanded := self._obligation(tok)) is not None:
+                    out.append(_Trigger(tok, tok, self._demand, False, demanded))
             elif tok.pos_ in ("NOUN", "PROPN"):
                 found = self._noun_entry(tok)
                 if found is not None:
                     out.append(_Trigger(tok, found[1], found[0], True))
         return out
 
-    def _verb_entry(self, tok: Token) -> Entry | None:
+    def _obligation(self, tok: Token) -> Token | None:
+        """ "X said/declared that Y must Z": a demand of X on Y (CAMEO 10). Returns Y."""
+        if tok.lemma_.lower() not in self.lex.speech_verbs:
+            return None
+        for c in tok.children:
+            if c.dep_ != "ccomp" or not any(
+                a.dep_ == "aux" and a.lower_ in self.lex.statements.obligation_modals
+                for a in c.children
+            ):
+                continue
+            subject = child(c, "nsubj")
+            if subject is not None and subject.pos_ != "PRON":
+                return subject
+        return None
+
+    def _lemma(self, tok: Token) -> str:
+        """The token's lemma, with the lemmatizer's known slips mended ("staged" -> "stag")."""
         lemma = tok.lemma_.lower()
-        lemma = self.lex.irregular.get(lemma, lemma)
+        return self.lex.irregular.get(lemma, lemma)
+
+    def _verb_entry(self, tok: Token) -> Entry | None:
+        lemma = self._lemma(tok)
         keys = [f"{lemma} {c.lower_}" for c in tok.children if c.dep_ in ("prt", "prep")]
         keys.append(lemma)
         objects: set[str] | None = None
@@ -184,6 +207,8 @@ class EventCoder:
                     continue
                 if entry.not_subjects and _subject_words(tok) & set(entry.not_subjects):
                     continue
+                if entry.governs and not self._governs(tok, entry):
+                    continue
                 matched = bool(objects & set(entry.objects))
                 if entry.embedded:
                     if matched or self._embeds(tok, entry.embedded):
@@ -191,6 +216,10 @@ class EventCoder:
                 elif not entry.objects or matched:
                     return entry
         return None
+
+    def _governs(self, tok: Token, entry: Entry) -> bool:
+        clauses = [c for c in tok.children if c.dep_ == entry.governs and c.pos_ in ("VERB", "AUX")]
+        return bool(clauses) and not (entry.not_embedded and self._embeds(tok, entry.not_embedded))
 
     def _embeds(self, tok: Token, types: list[str]) -> bool:
         for c in tok.children:
@@ -218,7 +247,7 @@ class EventCoder:
         """The verb through which an event noun is coded, or None when the noun is only
         mentioned (e.g. "the attack" as a topic)."""
         head = tok.head
-        lemma = head.lemma_.lower()
+        lemma = self._lemma(head)
         if lemma in self.lex.not_governing:
             return None
         governs = lemma in self.lex.light_verbs or lemma in self.modality.verbs
@@ -230,7 +259,7 @@ class EventCoder:
             gov = head.head
             if gov.pos_ in ("NOUN", "PROPN") and gov.lemma_.lower() in self.modality.nouns:
                 return _verb_above(gov) or gov
-            if gov.pos_ == "VERB" and gov.lemma_.lower() in ("agree", "commit", "resort"):
+            if gov.pos_ == "VERB" and self._lemma(gov) in self.lex.prep_governors:
                 return gov
         return None
 
@@ -271,7 +300,7 @@ class EventCoder:
         actor_toks, recipient_toks = self._arguments(trig)
         actors = [a for a in (self._actor(t, mentions, state) for t in actor_toks) if a] or [None]
         recipient, recipient_tok = self._recipient(recipient_toks, mentions, state)
-        modality, mod_conf, date = self._modality_and_date(trig, sent, article)
+        modality, mod_conf, date, cue = self._modality_and_date(trig, sent, article)
         place, place_conf = self._place(trig, recipient_tok, sent, mentions, article)
         speaker_tok = speaker_token(tok, sent, self.lex.speech_verbs)
         speaker = self._actor(speaker_tok, mentions, state) if speaker_tok is not None else None
@@ -304,7 +333,61 @@ class EventCoder:
         if trig.is_noun and len(events) == 2 and _parties(tok):  # "a truce between X and Y"
             first, second = events
             first.recipient, second.recipient = second.actor, first.actor
+        said = self._statement(trig, cue)
+        if said is not None:
+            kind, word = said
+            events += [self._stated(ev, kind, word, sent, article) for ev in events]
         return events
+
+    # ------------------------------------------------------------------ statements
+    def _statement(self, trig: _Trigger, cue: ModalityCue) -> tuple[str, Token] | None:
+        """The statement PLOVER codes beside an announced action, as (type, its word):
+        "offered to send troops" -> AGREE ("offered"); "refused to meet" -> REJECT
+        ("refused"); "will not accept" -> REJECT ("accept"); "will withdraw unless ..." ->
+        THREATEN ("withdraw"); "will extend the curfew" -> THREATEN ("extend")."""
+        st, etype, word = self.lex.statements, trig.entry.type, cue.token
+        if etype in st.statement_types or word is None:
+            return None
+        lemma = _phrasal_lemma(word)
+        if cue.modality == Modality.NEGATED:
+            if lemma in st.refuse:
+                return "REJECT", word
+            verb = word.head if word.dep_ == "neg" else None
+            if verb is not None and any(
+                c.dep_ == "aux" and c.lower_ in st.future_modals for c in verb.children
+            ):
+                return "REJECT", verb
+            return None
+        if cue.modality != Modality.PLANNED:
+            return None
+        if word.dep_ == "aux" and word.lower_ in st.future_modals:
+            verb = word.head
+            if any(
+                c.dep_ == "advcl" and any(m.lower_ in st.ultimatum_marks for m in c.children)
+                for c in verb.children
+            ):
+                return "THREATEN", verb
+            if etype in st.future_cooperative:
+                return "AGREE", verb
+            return ("THREATEN", verb) if etype in st.future_conflictual else None
+        if lemma in st.commit:
+            if etype in st.cooperative:
+                return "AGREE", word
+            return ("THREATEN", word) if etype in st.conflictual else None
+        return None
+
+    def _stated(self, ev: Event, kind: str, word: Token, sent: Span, article: Article) -> Event:
+        """The statement event of ``kind`` said by ``ev``'s actor through ``word``."""
+        fld = ev.trigger.field
+        date = find_event_date(sent, word, article.published, future=False)
+        stated = replace(ev, event_type=kind, mode=None, contexts=list(ev.contexts),
+                         confidence=dict(ev.confidence), date=date, modality=Modality.ASSERTED,
+                         trigger=TextSpan(word.idx, word.idx + len(word.text), word.text, fld),
+                         dead=None, injured=None, arrested=None)  # fmt: skip
+        stated.confidence["type"] = round(min(ev.confidence.get("type", 0.8), 0.7), 3)
+        code = ev.actor.code if ev.actor else ""
+        stated.id = stable_id(article.id, fld, word.idx, kind, code)
+        return stated
 
     def _with_actor(self, base: Event, actor: Actor | None, article: Article, tok: Token) -> Event:
         """One event of ``base``'s kind for ``actor`` (several subjects: several events)."""
@@ -322,8 +405,9 @@ class EventCoder:
 
     def _modality_and_date(
         self, trig: _Trigger, sent: Span, article: Article
-    ) -> tuple[str, float, EventDate]:
-        """Modality (from the governing words, the trigger word itself, and the date) and date.
+    ) -> tuple[str, float, EventDate, ModalityCue]:
+        """Modality (from the governing words, the trigger word itself, and the date), date and
+        the cue that decided the modality.
 
         A date read from the text that lies well before publication makes an asserted event
         historical; one after publication makes it planned ("is due to visit on Wednesday").
@@ -340,7 +424,7 @@ class EventCoder:
                 modality, confidence = Modality.HISTORICAL, 0.7
             elif article.published is not None and date.value > article.published.date():
                 modality, confidence = Modality.PLANNED, 0.6
-        return modality, confidence, date
+        return modality, confidence, date, cue
 
     def _mode(self, trig: _Trigger) -> str | None:
         """The entry's mode, unless words of the clause name a more specific one."""
@@ -369,6 +453,10 @@ class EventCoder:
         roles = trig.entry.roles or self.lex.roles.get(trig.entry.type, ["dobj"])
         if trig.is_noun:
             agent = self._noun_agent(tok)
+            if agent is not None and agent.pos_ == "PRON" and clause is not tok:
+                # "Israel mounted its invasion": the possessive is the clause's subject
+                agent = next(iter(subjects(clause, self.lex.object_control,
+                                           self.lex.prep_control)), agent)  # fmt: skip
             actors = [agent] if agent is not None else _parties(tok)
             if not actors and tok.dep_ not in ("nsubj", "nsubjpass"):
                 actors = subjects(clause, self.lex.object_control, self.lex.prep_control)
@@ -376,6 +464,8 @@ class EventCoder:
             if tok.dep_ == "nsubj" and clause is not tok:
                 recipients += _roles(clause, ["dobj"])
             return actors, recipients
+        if trig.addressee is not None:
+            return subjects(tok, self.lex.object_control, self.lex.prep_control), [trig.addressee]
         if is_passive(tok):
             return self._passive_arguments(trig, roles)
         actors = []
@@ -579,6 +669,13 @@ class EventCoder:
 
     def _contexts(self, sent: Span) -> set[str]:
         return {self.lex.context_cues[m.lower()] for m in self._cue_re.findall(sent.text)}
+
+
+def _phrasal_lemma(token: Token) -> str:
+    """ "ruled out" -> "rule out"; "refused" -> "refuse"; adjectives keep their form."""
+    particle = next((c.lower_ for c in token.children if c.dep_ == "prt"), None)
+    lemma = token.lemma_.lower()
+    return f"{lemma} {particle}" if particle else lemma
 
 
 def _sentence_span(sent: Span, fld: TextField) -> TextSpan:

@@ -63,6 +63,10 @@ class Entry(_Model):
     roles: list[str] = []
     compounds: list[str] = []
     embedded: list[str] = []
+    # the entry needs the verb to govern a clause of this kind ("refused *to meet*": xcomp;
+    # "a rights group protested *that* ...": ccomp), and not one of these event types
+    governs: Literal["xcomp", "ccomp"] | None = None
+    not_embedded: list[str] = []
     size: Literal["dead", "injured", "arrested"] | None = None
     # the modality the word itself carries when nothing else says otherwise ("pledged aid":
     # a promise, not aid delivered)
@@ -92,8 +96,26 @@ class Modality(_Model):
     negators: list[str]
 
 
+class Statements(_Model):
+    """Statements PLOVER codes as events of their own (CAMEO 03 "express intent to cooperate"
+    is AGREE, 12 "refuse" REJECT, 13 "threaten" THREATEN): "offered to send troops" is an
+    AGREE beside the planned MOBILIZE, "refused to meet" a REJECT beside the negated CONSULT."""
+
+    commit: list[str]  # words of commitment: "offered", "pledged", "willing", "ready"
+    refuse: list[str]  # words of refusal: "refused", "declined", "ruled out"
+    cooperative: list[str]  # types whose promise is an AGREE
+    conflictual: list[str]  # types whose promise is a THREATEN
+    future_cooperative: list[str]  # types whose bare future ("will release") is an AGREE
+    future_conflictual: list[str]  # types whose bare future ("will extend the curfew") threatens
+    future_modals: list[str]  # "will", "would": announced future, negated = refusal
+    ultimatum_marks: list[str]  # "will withdraw unless ...": a threat
+    statement_types: list[str]  # types that are statements already: nothing to derive
+    obligation_modals: list[str]  # "X said Y must ...": a demand (REQUEST) of X on Y
+
+
 class LexiconFile(_Model):
     version: int
+    statements: Statements | None = None
     roles: dict[str, list[str]] = {}
     threaten_modes: dict[str, str] = {}
     light_verbs: list[str] = []
@@ -107,6 +129,7 @@ class LexiconFile(_Model):
     nouns: list[Entry] = []
     noun_subject_verbs: list[str] = []
     not_governing: list[str] = []
+    prep_governors: list[str] = []
     context_cues: dict[str, list[str]] = {}
     mode_cues: dict[str, list[ModeCue]] = {}
 
@@ -129,6 +152,9 @@ class Lexicon:
             raise DataFileError("the packaged lexicon has no 'modality' section")
         self.ontology = ontology
         self.modality: Modality = base.modality
+        if base.statements is None:
+            raise DataFileError("the packaged lexicon has no 'statements' section")
+        self.statements: Statements = base.statements
         self.roles: dict[str, list[str]] = {}
         self.threaten_modes: dict[str, str] = {}
         self.light_verbs: set[str] = set()
@@ -139,6 +165,7 @@ class Lexicon:
         self.irregular: dict[str, str] = {}
         self.noun_subject_verbs: set[str] = set()
         self.not_governing: set[str] = set()
+        self.prep_governors: set[str] = set()
         self.context_cues: dict[str, str] = {}
         self.mode_cues: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         self.verbs: dict[str, list[Entry]] = defaultdict(list)
@@ -162,6 +189,7 @@ class Lexicon:
         self.prep_control.update(lex.prep_control)
         self.noun_subject_verbs.update(lex.noun_subject_verbs)
         self.not_governing.update(lex.not_governing)
+        self.prep_governors.update(lex.prep_governors)
         for form, lemma in lex.irregular.items():
             self.irregular.setdefault(form.lower(), lemma.lower())
         for word, value in lex.number_words.items():

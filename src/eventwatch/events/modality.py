@@ -25,6 +25,7 @@ class ModalityCue:
     modality: str
     confidence: float
     cue: str | None  # the word that decided it
+    token: Token | None = None  # that word in the parse
 
 
 ASSERTED = ModalityCue(Modality.ASSERTED, 0.7, None)
@@ -86,7 +87,7 @@ class ModalityReader:
         """Cues on the token itself: negation, modal auxiliaries, conditional marks."""
         for c in token.children:
             if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never"):
-                return ModalityCue(Modality.NEGATED, 0.9, c.text)
+                return ModalityCue(Modality.NEGATED, 0.9, c.text, c)
         for c in token.children:
             if c.dep_ == "aux" and c.lower_ in self.modal_hyp:
                 if c.lower_ == "would":  # future in the past: "said/warned it would strike"
@@ -94,24 +95,24 @@ class ModalityReader:
                     if reporter is not None:
                         warned = self.verbs.get(reporter.lemma_.lower()) == Modality.THREATENED
                         return ModalityCue(
-                            Modality.THREATENED if warned else Modality.PLANNED, 0.75, c.text
+                            Modality.THREATENED if warned else Modality.PLANNED, 0.75, c.text, c
                         )
-                return ModalityCue(Modality.HYPOTHETICAL, 0.8, c.text)
+                return ModalityCue(Modality.HYPOTHETICAL, 0.8, c.text, c)
             if c.dep_ == "aux" and c.lower_ in self.modal_plan:
-                return ModalityCue(Modality.PLANNED, 0.8, c.text)
+                return ModalityCue(Modality.PLANNED, 0.8, c.text, c)
             if conditions and c.dep_ == "mark" and c.lower_ in self.marks:
-                return ModalityCue(Modality.HYPOTHETICAL, 0.8, c.text)
+                return ModalityCue(Modality.HYPOTHETICAL, 0.8, c.text, c)
         for c in token.children:
             if conditions and c.dep_ == "advcl" and child(c, "mark") is not None:
                 mark = child(c, "mark")
                 if mark is not None and mark.lower_ in ("if", "unless"):
-                    return ModalityCue(Modality.HYPOTHETICAL, 0.6, mark.text)
+                    return ModalityCue(Modality.HYPOTHETICAL, 0.6, mark.text, mark)
         if is_trigger:
             for c in token.children:
                 if c.dep_ in ("dobj", "nsubjpass", "nsubj") and any(
                     d.dep_ == "det" and d.lower_ in self.negators for d in c.children
                 ):
-                    return ModalityCue(Modality.NEGATED, 0.8, "no")
+                    return ModalityCue(Modality.NEGATED, 0.8, "no", c)
         return None
 
     def _lexical(self, token: Token) -> ModalityCue | None:
@@ -121,13 +122,13 @@ class ModalityReader:
         if token.pos_ in ("VERB", "AUX", "ADJ"):
             modality = self.verbs.get(phrasal) or self.verbs.get(lemma)
             if modality is not None:
-                return ModalityCue(modality, 0.85, token.text)
+                return ModalityCue(modality, 0.85, token.text, token)
         elif token.pos_ in ("NOUN", "PROPN"):
             modality = self.nouns.get(lemma)
             if modality is not None:
                 if any(c.dep_ == "det" and c.lower_ in self.negators for c in token.children):
-                    return ModalityCue(Modality.NEGATED, 0.8, token.text)  # "no plans to"
-                return ModalityCue(modality, 0.8, token.text)
+                    return ModalityCue(Modality.NEGATED, 0.8, token.text, token)  # "no plans"
+                return ModalityCue(modality, 0.8, token.text, token)
         return None
 
     def _reporter(self, token: Token) -> Token | None:
