@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwatch.config import EventSettings
 from eventwatch.dates import find_event_date
+from eventwatch.events.casualties import casualties
 from eventwatch.events.lexicon import Entry, Lexicon, load_lexicon
 from eventwatch.events.modality import ModalityCue, ModalityReader, speaker_token
 from eventwatch.events.syntax import (
@@ -60,6 +61,8 @@ UNKNOWN_ACTOR_ENTS = ("ORG", "NORP", "PERSON", "GPE")
 LOCATIVE_PREPS = PLACE_PREPS - {"of", "from", "to", "between", "over", "on"}
 # types that are statements: a condition attached to them belongs to what they announce
 VERBAL_TYPES = {"THREATEN", "REQUEST", "REJECT", "ACCUSE", "SUPPORT"}
+# types whose events can carry dead and injured counts
+VIOLENT_TYPES = {"ASSAULT", "COERCE", "PROTEST"}
 PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "continent": 3}
 DATE_CONFIDENCE = {"text": 0.9, "publication": 0.5, "none": 0.0}
 PRONOUNS = {"his", "it", "they", "he", "she", "its", "their", "them", "him", "her"}
@@ -129,6 +132,7 @@ class _ArticleState:
 
     last_actor: Actor | None = None
     last_person: Actor | None = None
+    last_violent: Event | None = None  # the latest asserted violent event (casualty tallies)
 
 
 class EventCoder:
@@ -279,6 +283,7 @@ class EventCoder:
                 continue  # "the attack", "the meeting": a mention of an event told elsewhere
             events.extend(built)
         merged = _merge(events)
+        self._count_casualties(sent, merged, state)
         for ev in merged:
             if ev.actor is not None and ev.actor.kind != "other":
                 state.last_actor = ev.actor
@@ -338,6 +343,25 @@ class EventCoder:
             kind, word = said
             events += [self._stated(ev, kind, word, sent, article) for ev in events]
         return events
+
+    def _count_casualties(self, sent: Span, events: list[Event], state: _ArticleState) -> None:
+        """Dead and injured stated in the sentence go to its first asserted violent event, or,
+        in a sentence that only counts ("2 fatalities were reported"), to the article's latest
+        one. A count read from the sentence outranks the one read from the trigger's object."""
+        violent = [e for e in events if e.event_type in VIOLENT_TYPES
+                   and e.modality == Modality.ASSERTED]  # fmt: skip
+        if violent:
+            state.last_violent = violent[0]
+        count = casualties(sent, self.lex.number_words)
+        if count.dead is None and count.injured is None:
+            return
+        target = violent[0] if violent else (state.last_violent if not events else None)
+        if target is None:
+            return
+        if count.dead is not None:
+            target.dead = count.dead if violent else max(count.dead, target.dead or 0)
+        if count.injured is not None:
+            target.injured = count.injured if violent else max(count.injured, target.injured or 0)
 
     # ------------------------------------------------------------------ statements
     def _statement(self, trig: _Trigger, cue: ModalityCue) -> tuple[str, Token] | None:
