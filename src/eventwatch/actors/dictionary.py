@@ -36,6 +36,7 @@ PACKAGED = (
     "institutions.yaml",
     "igos.yaml",
     "groups.yaml",
+    "people.yaml",
     "titles.yaml",
     "rules.yaml",
 )
