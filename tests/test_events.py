@@ -179,8 +179,7 @@ TYPE_CASES = [
          "Brussels.",
          Want("AGREE", actor="SRB")),
     case("Azerbaijan and Armenia signed a peace treaty in Washington on Friday.",
-         Want("SUPPORT", actor="AZE", recipient="ARM"),
-         bug="coordinated subjects of a joint action are not each other's recipient"),
+         Want("SUPPORT", actor="AZE", recipient="ARM")),
     case("Ethiopia and Egypt announced an agreement on the Nile dam on Tuesday.",
          Want("AGREE", actor="ETH", trigger="agreement")),
     # CONSULT

@@ -358,7 +358,8 @@ def test_tal_afar_labelled_person_is_a_place(nlp: Language, resolver: PlaceResol
     tal_afar = places["Tal Afar"]
     assert tal_afar.country == "IRQ" and tal_afar.admin1 == "Nīnawá"
     assert tal_afar.lat == pytest.approx(36.38, abs=0.05)
-    assert "Iraqi" not in places  # a demonym is context, not a mention
+    # a demonym that modifies a noun names its country (GeoWebNews annotates it so)
+    assert places["Iraqi"].feature == "country" and places["Iraqi"].country == "IRQ"
 
 
 @pytest.mark.model
@@ -403,9 +404,57 @@ def test_focus_is_the_most_mentioned_place(nlp: Language, resolver: PlaceResolve
 @pytest.mark.model
 def test_demonyms_alone_give_a_country_focus(nlp: Language, resolver: PlaceResolver) -> None:
     places, focus = _resolve(nlp, resolver, "Iraqi officials said Iraqi forces had withdrawn.")
-    assert places == []
+    assert [p.text for p in places] == ["Iraqi", "Iraqi"]
+    assert {p.country for p in places} == {"IRQ"}
     assert focus is not None and focus.country == "IRQ" and focus.feature == "country"
-    assert focus.span is None
+    assert focus.span is None  # demonym mentions vote as hints, never as the focus's mention
+
+
+@pytest.mark.model
+def test_demonyms_used_as_nouns_or_in_regions_are_not_mentions(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = (
+        "The Syrians who fled reached the border on Monday. Latin American ministers met in "
+        "Lima, where the talks were described as Chilean in spirit."
+    )
+    places, _ = _resolve(nlp, resolver, body)
+    texts = {p.text for p in places}
+    assert not texts & {"Syrians", "American", "Chilean"}
+    assert "Lima" in texts
+
+
+@pytest.mark.model
+def test_demonym_modifiers_name_countries_and_continents(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = "Russian jets struck the town on Friday as EU leaders met European bankers in Brussels."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Russian"].country == "RUS" and places["Russian"].feature == "country"
+    assert places["EU"].feature == "continent" and places["EU"].name == "Europe"
+    assert places["European"].name == "Europe"
+    assert places["Brussels"].country == "BEL"
+
+
+@pytest.mark.model
+def test_places_inside_organisation_names(nlp: Language, resolver: PlaceResolver) -> None:
+    body = (
+        "A professor at the University of Toronto told the Zimbabwe Herald on Tuesday that the "
+        "talks had stalled."
+    )
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Toronto"].country == "CAN"
+    assert places["Zimbabwe"].feature == "country" and places["Zimbabwe"].country == "ZWE"
+
+
+@pytest.mark.model
+def test_dateline_state_abbreviation_qualifies_the_city(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = "HELENA, Mont. (AP) - The state and a prison operator failed to agree on a contract."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Mont."].name == "Montana" and places["Mont."].feature == "admin1"
+    assert places["HELENA"].country == "USA" and places["HELENA"].admin1 == "Montana"
 
 
 @pytest.mark.model

@@ -338,11 +338,35 @@ class EventCoder:
         if trig.is_noun and len(events) == 2 and _parties(tok):  # "a truce between X and Y"
             first, second = events
             first.recipient, second.recipient = second.actor, first.actor
+        events = self._joint(trig, events, article)
         said = self._statement(trig, cue)
         if said is not None:
             kind, word = said
             events += [self._stated(ev, kind, word, sent, article) for ev in events]
         return events
+
+    def _joint(self, trig: _Trigger, events: list[Event], article: Article) -> list[Event]:
+        """Joint actions: "the US, Russia and Switzerland met" is each meeting the others;
+        "X held talks with Y" is also Y meeting X (CAMEO and PLOVER code both directions)."""
+        sym = self.lex.symmetric
+        actors = [e.actor for e in events if e.actor is not None]
+        lemma = self._lemma(trig.token)
+        if len(actors) >= 2 and lemma in sym.joint and all(e.recipient is None for e in events):
+            return [self._redirect(e, other, article) for e in events if e.actor is not None
+                    for other in actors if not _same_actor(other, e.actor)]  # fmt: skip
+        if trig.entry.type in sym.types:
+            return events + [self._redirect(replace(e, actor=e.recipient), e.actor, article)
+                             for e in events if e.actor and e.recipient]  # fmt: skip
+        return events
+
+    def _redirect(self, event: Event, recipient: Actor | None, article: Article) -> Event:
+        """A copy of ``event`` aimed at ``recipient``, with its own id."""
+        out = replace(event, recipient=recipient, contexts=list(event.contexts),
+                      confidence=dict(event.confidence))  # fmt: skip
+        pair = f"{event.actor.code if event.actor else ''}>{recipient.code if recipient else ''}"
+        out.id = stable_id(article.id, event.trigger.field, event.trigger.start,
+                           event.event_type, pair)  # fmt: skip
+        return out
 
     def _count_casualties(self, sent: Span, events: list[Event], state: _ArticleState) -> None:
         """Dead and injured stated in the sentence go to its first asserted violent event, or,
@@ -867,6 +891,8 @@ def _same_happening(a: Event, b: Event) -> bool:
     and seized weapons" are two happenings; "attacked the base, killing five" one)."""
     if (a.event_type, a.modality) != (b.event_type, b.modality):
         return False
+    if a.trigger == b.trigger and a.recipient is not None and b.recipient is not None:
+        return a.recipient.name == b.recipient.name  # one word, several recipients: kept apart
     if (a.actor.name if a.actor else "") != (b.actor.name if b.actor else ""):
         return False
     return a.mode is None or b.mode is None or a.mode == b.mode

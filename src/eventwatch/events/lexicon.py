@@ -113,8 +113,17 @@ class Statements(_Model):
     obligation_modals: list[str]  # "X said Y must ...": a demand (REQUEST) of X on Y
 
 
+class Symmetric(_Model):
+    """Joint actions: several actors of these words act on each other ("X and Y met"); events
+    of these types also run from the recipient back to the actor ("X held talks with Y")."""
+
+    joint: list[str]
+    types: list[str]
+
+
 class LexiconFile(_Model):
     version: int
+    symmetric: Symmetric | None = None
     statements: Statements | None = None
     roles: dict[str, list[str]] = {}
     threaten_modes: dict[str, str] = {}
@@ -155,6 +164,7 @@ class Lexicon:
         if base.statements is None:
             raise DataFileError("the packaged lexicon has no 'statements' section")
         self.statements: Statements = base.statements
+        self.symmetric: Symmetric = base.symmetric or Symmetric(joint=[], types=[])
         self.roles: dict[str, list[str]] = {}
         self.threaten_modes: dict[str, str] = {}
         self.light_verbs: set[str] = set()

@@ -115,6 +115,7 @@ class Gazetteer:
         self.demonyms: dict[str, tuple[str, ...]] = {
             form: tuple(codes) for form, codes in (demonyms or {}).items()
         }
+        self.region_demonyms = _region_demonyms(entries, self.knowledge)
         self.state_abbreviations: dict[str, int] = {}
         self.common_words = {name_key(w) for w in self.knowledge.common_word_names}
         self.admin1_population = _admin1_population(entries)
@@ -424,6 +425,19 @@ def _load_continents(builder: _Builder) -> None:
             population=int(c.get("population") or 0),
         )
         builder.add(entry, names)
+
+
+def _region_demonyms(
+    entries: list[Entry], knowledge: PlacesKnowledge
+) -> dict[str, tuple[int, ...]]:
+    """Adjectives of continents ("European", "African"): form -> continent entry indices."""
+    continents = {name_key(e.name): i for i, e in enumerate(entries) if e.feature == "continent"}
+    out: dict[str, tuple[int, ...]] = {}
+    for name, forms in knowledge.continent_demonyms.items():
+        index = continents.get(name_key(name))
+        if index is not None:
+            out.update((form, (index,)) for form in forms)
+    return out
 
 
 def _demonyms(builder: _Builder, knowledge: PlacesKnowledge) -> dict[str, list[str]]:

@@ -29,6 +29,7 @@ class PlacesKnowledge(BaseModel):
     version: int
     country_aliases: dict[str, list[str]] = {}
     demonyms: dict[str, list[str]] = {}
+    continent_demonyms: dict[str, list[str]] = {}
     us_state_abbreviations: dict[str, str] = {}
     common_word_names: list[str] = []
     admin_cues: list[str] = []

@@ -9,7 +9,10 @@ Sources, most trusted first:
   (a locative preposition, a qualifier such as ", Lebanon", a cue word such as "province"), and
   the resolver keeps them only with enough of it. Title-case titles are never scanned this way.
 
-Demonyms ("Iraqi", "Libyan") are not mentions: they are collected as country evidence.
+Demonyms ("Iraqi", "Libyan") are collected as country evidence; those that modify a noun
+("Iraqi troops", "the Libyan coast", "EU leaders") are also mentions of their country or
+continent (GeoWebNews annotates them so), kept out of the country context and of the focus so
+that they are not counted twice.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ MAX_SCAN_TOKENS = 6  # longest token run the proper-noun scan looks up
 WEAK_QUALITY = 0.7
 WEAK_ALIAS_SIMILARITY = 0.7  # a weak mention matches alternate names only when this alike
 DATELINE_QUALITY = 0.95
+DEMONYM_QUALITY = 0.8
+EMBEDDING_LABELS = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
+EMBEDDED_QUALITY = 0.6
+EMBEDDED_MIN_POPULATION = 100_000
+MODIFIER_DEPS = {"amod", "compound", "nmod", "nummod", "npadvmod"}
 
 
 @dataclass(slots=True)
@@ -89,7 +97,10 @@ class MentionFinder:
         self.admin_of_cues = set(k.admin_of_cues)
         self.feature_cues = set(k.feature_cues)
         self.directions = set(k.direction_words)
-        self._demonym_first = {form.split()[0] for form in gazetteer.demonyms}
+        self.regional = self.directions | {"latin"}
+        self._demonym_first = {
+            form.split()[0] for form in (*gazetteer.demonyms, *gazetteer.region_demonyms)
+        }
 
     # ------------------------------------------------------------------ entry point
     def find(self, docs: Sequence[tuple[TextField, Doc]]) -> Found:
@@ -101,6 +112,8 @@ class MentionFinder:
                 mentions.extend(found.dateline)
             taken = {i for m in mentions for i in range(m.start, m.end)}
             mentions.extend(self._entities(doc, fld, taken))
+            taken = {i for m in mentions for i in range(m.start, m.end)}
+            mentions.extend(self._demonym_modifiers(doc, fld, taken))
             if fld == "body":
                 taken = {i for m in mentions for i in range(m.start, m.end)}
                 mentions.extend(self._proper_nouns(doc, taken))
@@ -132,11 +145,42 @@ class MentionFinder:
 
     def _demonym_mention(self, span: Span, fld: TextField) -> Mention | None:
         """A demonym marked as a toponym ("Russian" in GeoWebNews) names its country."""
-        codes = self.gaz.demonyms.get(span.text.strip())
-        rows = [self.gaz.countries[c] for c in codes or () if c in self.gaz.countries]
+        rows = self._demonym_rows(span.text.strip())
         if not rows:
             return None
-        return _mention(span, fld, "demonym:" + span.text, tuple(rows), "demonym", 0.8, True)
+        return _mention(span, fld, _demonym_key(span.text), rows, "demonym", 0.8, True)
+
+    def _demonym_rows(self, form: str) -> tuple[int, ...]:
+        """The country (or continent) entries a demonym names ("Iraqi", "European")."""
+        codes = self.gaz.demonyms.get(form, ())
+        rows = tuple(self.gaz.countries[c] for c in codes if c in self.gaz.countries)
+        return rows or self.gaz.region_demonyms.get(form, ())
+
+    def _demonym_modifiers(self, doc: Doc, fld: TextField, taken: set[int]) -> list[Mention]:
+        """Demonyms that modify a noun ("Russian jets", "the Syrian border", "EU leaders")
+        name their country or continent. Those used as nouns ("the Syrians") and predicates
+        ("he is Syrian") name people, not places: they stay country evidence only."""
+        out: list[Mention] = []
+        skip_to = 0
+        for i, tok in enumerate(doc):
+            if i < skip_to or tok.text not in self._demonym_first or tok.idx in taken:
+                continue
+            if tok.ent_type_ in ("GPE", "LOC", "FAC") or not tok.text[:1].isupper():
+                continue  # "the French Quarter", "the British Embassy": a name of its own
+            if i > 0 and tok.ent_iob_ == "I" and _capitalised_propn(doc[i - 1]):
+                continue  # "Percy French": part of a person's or a firm's name
+            if i > 0 and doc[i - 1].text[:1].isupper() and doc[i - 1].lower_ in self.regional:
+                continue  # "Central American", "Latin American": a region, not the country
+            span = doc[i : i + 2] if i + 1 < len(doc) else None
+            if span is None or not self._demonym_rows(span.text):
+                span = doc[i : i + 1]
+            rows = self._demonym_rows(span.text)
+            if not rows or not _modifies_a_noun(span[-1]):
+                continue
+            key = _demonym_key(span.text)
+            out.append(_mention(span, fld, key, rows, "demonym", DEMONYM_QUALITY, True))
+            skip_to = span.end
+        return out
 
     # ------------------------------------------------------------------ dateline
     def _dateline(self, doc: Doc) -> list[Mention]:
@@ -148,7 +192,7 @@ class MentionFinder:
             if where is None:
                 continue
             span = doc.char_span(*where, alignment_mode="expand")
-            mention = span is not None and self._lookup(span, "body", source, DATELINE_QUALITY)
+            mention = span is not None and self._dateline_part(span, source)
             if not mention:
                 if source == "dateline":
                     return []  # "UNITED NATIONS (AP) -": not a gazetteer place, no dateline
@@ -158,6 +202,15 @@ class MentionFinder:
         if len(out) == 2:
             out[0].qualifier = out[1]
         return out
+
+    def _dateline_part(self, span: Span, source: str) -> Mention | None:
+        """The dateline place or its qualifier, which may be an AP state abbreviation
+        ("HELENA, Mont. (AP) -")."""
+        abbreviation = self.gaz.state_abbreviations.get(span.text.strip())
+        if abbreviation is not None:
+            key = name_key(span.text)
+            return _mention(span, "body", key, (abbreviation,), source, DATELINE_QUALITY, True)
+        return self._lookup(span, "body", source, DATELINE_QUALITY)
 
     # ------------------------------------------------------------------ entities
     def _entities(self, doc: Doc, fld: TextField, taken: set[int]) -> list[Mention]:
@@ -173,7 +226,43 @@ class MentionFinder:
                 mention = self._entity_part(part, fld, ent.label_)
                 if mention is not None:
                     out.append(mention)
+                elif ent.label_ in EMBEDDING_LABELS:
+                    out.extend(self._embedded(part, fld))
         return out
+
+    def _embedded(self, name: Span, fld: TextField) -> list[Mention]:
+        """Places named inside the name of an organisation, a facility or an event
+        ("University of Toronto", "the Zimbabwe Herald"): only countries, regions and cities of
+        at least ``EMBEDDED_MIN_POPULATION`` people, which such names mostly refer to."""
+        out: list[Mention] = []
+        doc, i = name.doc, name.start
+        while i < name.end:
+            mention = None
+            if _capitalised_propn(doc[i]) or doc[i].text.isupper():
+                for size in range(min(MAX_SCAN_TOKENS - 2, name.end - i), 0, -1):
+                    span = doc[i : i + size]
+                    if _name_like(span) and (mention := self._prominent(span, fld)):
+                        break
+            if mention is None:
+                i += 1
+                continue
+            out.append(mention)
+            i = doc.char_span(mention.start, mention.end, alignment_mode="expand").end  # type: ignore[union-attr]
+        return out
+
+    def _prominent(self, span: Span, fld: TextField) -> Mention | None:
+        mention = self._lookup(span, fld, "embedded", EMBEDDED_QUALITY, strong=True)
+        if mention is None:
+            return None
+        entries = self.gaz.entries
+        mention.candidates = tuple(
+            i
+            for i in mention.candidates
+            if entries[i].feature != "city"
+            or entries[i].capital
+            or entries[i].population >= EMBEDDED_MIN_POPULATION
+        )
+        return mention if mention.candidates else None
 
     def _entity_part(self, part: Span, fld: TextField, label: str) -> Mention | None:
         strong = label in STRONG_LABELS
@@ -230,8 +319,8 @@ class MentionFinder:
         if span is None:
             return None
         key = name_key(span.text)
-        if all(word in self.directions for word in key.split()):
-            return None  # "West", "Central": regions of some countries, directions in text
+        if all(word in self.directions or word in self.feature_cues for word in key.split()):
+            return None  # "West", "the Gulf", "West Coast": directions and features in text
         letters = sum(c.isalpha() for c in span.text)
         if span.text.isupper() and (letters <= 3 or (not strong and letters <= 5)):
             # "NGO", "P.A.": an acronym names a place only when the gazetteer writes it so
@@ -368,6 +457,24 @@ def _mention(
 ) -> Mention:
     return Mention(
         span.start_char, span.end_char, span.text, fld, key, candidates, source, quality, strong
+    )
+
+
+def _demonym_key(text: str) -> str:
+    return "demonym:" + name_key(text)
+
+
+def _modifies_a_noun(tok: Token) -> bool:
+    """Whether ``tok`` modifies a noun to its right, directly or as the first conjunct of
+    coordinated modifiers ("British and French troops")."""
+    seen = 0
+    while tok.dep_ == "conj" and tok.head is not tok and seen < 3:
+        tok, seen = tok.head, seen + 1
+    head = tok.head
+    return (
+        tok.dep_ in MODIFIER_DEPS
+        and head.i > tok.i
+        and head.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
     )
 
 

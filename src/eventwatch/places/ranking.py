@@ -71,6 +71,7 @@ class Group:
     admin_cue: float = 0.0  # share of the mentions written with a region cue ("province")
     city_cue: float = 0.0  # ... with a town cue ("the town of")
     dateline: bool = False
+    demonym: bool = False  # "Russian jets": its evidence is already counted as a hint
     ranked: list[tuple[int, float]] = field(default_factory=list)  # (entry, probability)
 
     @property
@@ -96,6 +97,7 @@ def make_groups(mentions: Iterable[Mention]) -> list[Group]:
             group.qualifiers.append(m.qualifier.candidates)
         group.dateline |= m.source == "dateline"
     for group in by_key.values():
+        group.demonym = all(m.source == "demonym" for m in group.mentions)
         group.admin_cue = sum(m.admin_cue for m in group.mentions) / len(group.mentions)
         group.city_cue = sum(m.city_cue for m in group.mentions) / len(group.mentions)
     return list(by_key.values())
@@ -167,6 +169,8 @@ class Ranker:
     def _initial_context(self, groups: list[Group], hints: list[CountryHint]) -> _Context:
         context = self._hint_context(hints)
         for group in groups:
+            if group.demonym:
+                continue
             entries = [self.gaz.entries[i] for i in group.candidates]
             countries = [e for e in entries if e.feature == "country"]
             admins = [e for e in entries if e.feature == "admin1"]
@@ -179,7 +183,7 @@ class Ranker:
     def _resolved_context(self, groups: list[Group], hints: list[CountryHint]) -> _Context:
         context = self._hint_context(hints)
         for group in groups:
-            if group.best is None:
+            if group.best is None or group.demonym:
                 continue
             entry = self.gaz.entries[group.best]
             weight = FEATURE_WEIGHT[entry.feature] * group.probability * len(group.mentions)

@@ -132,7 +132,7 @@ class PlaceResolver:
             for code in hint.countries:
                 weights[code] += 1.0 / len(hint.countries)
         for group in groups:
-            if group.best is not None:
+            if group.best is not None and not group.demonym:
                 entry = self.gazetteer.entries[group.best]
                 if entry.country:
                     weights[entry.country] += len(group.mentions) * group.probability
@@ -207,6 +207,7 @@ class PlaceResolver:
         The dateline counts as one more mention, not as the answer: a story filed from Brussels
         or Washington is often about somewhere else."""
         dateline = {("body", m.start) for m in found.dateline[:1]}
+        demonyms = {(m.field, m.start) for m in found.mentions if m.source == "demonym"}
         own: dict[int, float] = defaultdict(float)  # geonameid -> weighted mentions
         first: dict[int, Place] = {}
         by_country: dict[str, float] = defaultdict(float)
@@ -214,6 +215,8 @@ class PlaceResolver:
         for p in places:
             if p.feature == "continent" or p.geonameid is None or p.span is None:
                 continue
+            if (p.span.field, p.span.start) in demonyms:
+                continue  # counted below as a hint
             weight = p.confidence * _position_weight(p.span, length)
             if (p.span.field, p.span.start) in dateline:
                 weight += DATELINE_WEIGHT * p.confidence
