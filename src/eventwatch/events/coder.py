@@ -97,7 +97,7 @@ class _Mentions:
                 seen.setdefault(id(a), a)
         return list(seen.values())
 
-    def _inside_actor(self, i: int, place: Place) -> bool:
+    def inside_actor(self, i: int, place: Place) -> bool:
         """A toponym that only qualifies an actor ("Congo's army", "the Iraqi army")."""
         actor = self.actors.get(i)
         if actor is None or actor.span is None or place.span is None:
@@ -110,7 +110,7 @@ class _Mentions:
         found = [
             self.places[t.i]
             for t in tokens
-            if t.i in self.places and not self._inside_actor(t.i, self.places[t.i])
+            if t.i in self.places and not self.inside_actor(t.i, self.places[t.i])
         ]
         if not found:
             return None
@@ -310,6 +310,8 @@ class EventCoder:
         speaker_tok = speaker_token(tok, sent, self.lex.speech_verbs)
         speaker = self._actor(speaker_tok, mentions, state) if speaker_tok is not None else None
         recipient = _situate(recipient, place, article)
+        if recipient is None and entry.type in self.lex.place_recipient_types:
+            recipient = _place_actor(place, place_conf)  # "deployed troops in Lebanon"
         speaker = _situate(speaker, None, article)
         base = Event(
             id="",
@@ -508,9 +510,12 @@ class EventCoder:
             actors = [agent] if agent is not None else _parties(tok)
             if not actors and tok.dep_ not in ("nsubj", "nsubjpass"):
                 actors = subjects(clause, self.lex.object_control, self.lex.prep_control)
-            recipients = _roles(tok, [r for r in roles if r not in ("dobj", "dative")])
+            preps = [r for r in roles if r not in ("dobj", "dative")]
+            recipients = _roles(tok, preps)
             if tok.dep_ == "nsubj" and clause is not tok:
                 recipients += _roles(clause, ["dobj"])
+            if clause is not tok:  # "staged rallies in Gaza *against* the leader"
+                recipients += _roles(clause, preps)
             return actors, recipients
         if trig.addressee is not None:
             return subjects(tok, self.lex.object_control, self.lex.prep_control), [trig.addressee]
@@ -661,7 +666,14 @@ class EventCoder:
             place = mentions.place_in(recipient_tok.subtree)
             if place is not None:
                 return place, place.confidence * 0.85
-        in_sentence = [mentions.places[t.i] for t in sent if t.i in mentions.places]
+        in_sentence = [  # a demonym ("Israeli shelling") or an actor's place is no location
+            mentions.places[t.i]
+            for t in sent
+            if t.i in mentions.places
+            and t.ent_type_ != "NORP"
+            and t.pos_ != "ADJ"
+            and not mentions.inside_actor(t.i, mentions.places[t.i])
+        ]
         if in_sentence:
             nearest = min(
                 in_sentence, key=lambda p: abs((p.span.start if p.span else 0) - trig.token.idx)
@@ -814,6 +826,15 @@ def _same_actor(a: Actor, b: Actor) -> bool:
     return bool(a.code) and a.code == b.code and a.name == b.name
 
 
+def _place_actor(place: Place | None, confidence: float) -> Actor | None:
+    """The country where an action is aimed, as its recipient ("imposed a curfew in Abidjan":
+    Ivory Coast), when the clause itself names a place in that country (not the article focus)."""
+    if place is None or place.country is None or confidence < 0.6:
+        return None
+    return Actor(place.name, place.country, place.country, None, "country", place.text,
+                 place.span, None, round(confidence * 0.8, 3))  # fmt: skip
+
+
 def _situate(actor: Actor | None, place: Place | None, article: Article) -> Actor | None:
     """Give a country to a sector role or a person that has none ("police", "the army",
     "Defense Minister X"). Wire style names foreign actors with their country ("U.S. Secretary
@@ -843,13 +864,17 @@ def _clause_words(trig: _Trigger) -> set[str]:
 
 
 def _roles(tok: Token, roles: list[str]) -> list[Token]:
-    """The words filling ``roles`` (dobj, dative or a preposition) of ``tok``, in role order."""
+    """The words filling ``roles`` (dobj, dative, a preposition, or "that": the subject of the
+    clause a verb reports, "alleged *that France* was aware") of ``tok``, in role order."""
     found: list[Token] = []
     for role in roles:
         if role in ("dobj", "dative"):
             for c in tok.children:
                 if c.dep_ == role:
                     found.append(child(c, "pobj") or c if c.pos_ == "ADP" else c)
+        elif role == "that":
+            found.extend(s for c in tok.children if c.dep_ == "ccomp"
+                         for s in c.children if s.dep_ in ("nsubj", "nsubjpass"))  # fmt: skip
         else:
             found.extend(prep_objects(tok, role))
     return found

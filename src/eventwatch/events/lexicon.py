@@ -139,6 +139,7 @@ class LexiconFile(_Model):
     noun_subject_verbs: list[str] = []
     not_governing: list[str] = []
     prep_governors: list[str] = []
+    place_recipient_types: list[str] = []
     context_cues: dict[str, list[str]] = {}
     mode_cues: dict[str, list[ModeCue]] = {}
 
@@ -176,6 +177,7 @@ class Lexicon:
         self.noun_subject_verbs: set[str] = set()
         self.not_governing: set[str] = set()
         self.prep_governors: set[str] = set()
+        self.place_recipient_types: set[str] = set()
         self.context_cues: dict[str, str] = {}
         self.mode_cues: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         self.verbs: dict[str, list[Entry]] = defaultdict(list)
@@ -200,6 +202,7 @@ class Lexicon:
         self.noun_subject_verbs.update(lex.noun_subject_verbs)
         self.not_governing.update(lex.not_governing)
         self.prep_governors.update(lex.prep_governors)
+        self.place_recipient_types.update(lex.place_recipient_types)
         for form, lemma in lex.irregular.items():
             self.irregular.setdefault(form.lower(), lemma.lower())
         for word, value in lex.number_words.items():
