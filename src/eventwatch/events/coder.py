@@ -244,7 +244,8 @@ class EventCoder:
         )
         if entry is None:
             return None
-        clause = self._noun_governor(tok)
+        carrier = tok.dep_ == "compound" and self._lemma(tok.head) in self.lex.carrier_nouns
+        clause = self._noun_governor(tok.head if carrier else tok)  # "a mediation effort"
         return (entry, clause) if clause is not None else None
 
     def _noun_governor(self, tok: Token) -> Token | None:
@@ -424,6 +425,8 @@ class EventCoder:
             if etype in st.cooperative:
                 return "AGREE", word
             return ("THREATEN", word) if etype in st.conflictual else None
+        if lemma in st.readiness and etype in st.conflictual:
+            return "MOBILIZE", word
         return None
 
     def _stated(self, ev: Event, kind: str, word: Token, sent: Span, article: Article) -> Event:

@@ -111,6 +111,7 @@ class Statements(_Model):
     ultimatum_marks: list[str]  # "will withdraw unless ...": a threat
     statement_types: list[str]  # types that are statements already: nothing to derive
     obligation_modals: list[str]  # "X said Y must ...": a demand (REQUEST) of X on Y
+    readiness: list[str] = []  # "prepared to resume shelling": readiness (MOBILIZE)
 
 
 class Symmetric(_Model):
@@ -140,6 +141,7 @@ class LexiconFile(_Model):
     not_governing: list[str] = []
     prep_governors: list[str] = []
     place_recipient_types: list[str] = []
+    carrier_nouns: list[str] = []
     context_cues: dict[str, list[str]] = {}
     mode_cues: dict[str, list[ModeCue]] = {}
 
@@ -178,6 +180,7 @@ class Lexicon:
         self.not_governing: set[str] = set()
         self.prep_governors: set[str] = set()
         self.place_recipient_types: set[str] = set()
+        self.carrier_nouns: set[str] = set()
         self.context_cues: dict[str, str] = {}
         self.mode_cues: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         self.verbs: dict[str, list[Entry]] = defaultdict(list)
@@ -203,6 +206,7 @@ class Lexicon:
         self.not_governing.update(lex.not_governing)
         self.prep_governors.update(lex.prep_governors)
         self.place_recipient_types.update(lex.place_recipient_types)
+        self.carrier_nouns.update(lex.carrier_nouns)
         for form, lemma in lex.irregular.items():
             self.irregular.setdefault(form.lower(), lemma.lower())
         for word, value in lex.number_words.items():
