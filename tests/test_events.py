@@ -787,8 +787,57 @@ SIZE_CASES = [
          Want("COERCE", arrested=63)),
     case("Three journalists were detained by Turkish security forces in Istanbul.",
          Want("COERCE", actor="TURCOP", arrested=3)),
+    # counts stated elsewhere in the sentence or in a later tally sentence
+    case("Gunmen attacked a bus in Borno state; four passengers died and nine were wounded.",
+         Want("ASSAULT", dead=4, injured=9)),
+    case("Militants stormed a police post near Bannu on Sunday. Two fatalities were reported.",
+         Want("ASSAULT", dead=2)),
+]
+
+# Statements PLOVER codes as events of their own, beside the action they announce.
+STATEMENT_CASES = [
+    case("Kenya offered to send 500 police officers to the multinational mission.",
+         Want("AGREE", actor="KEN", modality="asserted", trigger="offered")),
+    case("The governor promised to rebuild the flooded districts before the rainy season.",
+         Want("AGREE", modality="asserted", trigger="promised")),
+    case("The junta refused to release the detained journalists despite regional pressure.",
+         Want("REJECT", modality="asserted", trigger="refused")),
+    case("Hungary said it would not provide weapons to Ukraine.",
+         Want("REJECT", actor="HUN", recipient="UKR", modality="asserted")),
+    case("The rebels said they would withdraw from the talks unless the army halted its "
+         "offensive.",
+         Want("THREATEN", modality="asserted")),
+    case("Tanzania will release the impounded fishing vessels, the ministry said.",
+         Want("AGREE", actor="TZA", modality="asserted")),
+    case("The European Commission said Hungary must restore the independence of its courts.",
+         Want("REQUEST", actor="IGOEU", recipient="HUN")),
+    case("The army was preparing to resume shelling of rebel positions near Kidal.",
+         Want("MOBILIZE", modality="asserted", trigger="preparing")),
+    case("Opposition leaders claimed that security forces had attacked the rally in Conakry.",
+         Want("ACCUSE", mode="allege", recipient_country="GIN")),
+    case("Norway launched a mediation effort between the two factions in Oslo.",
+         Want("CONSULT", actor="NOR", mode="third-party", trigger="mediation")),
+]
+
+# Joint actions and meetings run both ways.
+JOINT_CASES = [
+    case("Chile, Peru and Bolivia met in Lima on Thursday to discuss water rights.",
+         Want("CONSULT", actor="PER", recipient="BOL")),
+    case("Egypt's foreign minister held talks with his Sudanese counterpart in Cairo.",
+         Want("CONSULT", actor_country="SDN", recipient_country="EGY")),
 ]
 # fmt: on
+
+
+@pytest.mark.parametrize(("text", "want"), STATEMENT_CASES + JOINT_CASES)
+def test_statements_and_joint_actions(code: Coder, text: str, want: Want) -> None:
+    assert_coded(code(text), want)
+
+
+def test_an_announced_action_stays_planned_beside_its_statement(code: Coder) -> None:
+    article = code("Kenya offered to send 500 police officers to the multinational mission.")
+    assert_coded(article, Want("MOBILIZE", modality="planned"))
+    assert_coded(article, Want("AGREE", modality="asserted"))
 
 
 @pytest.mark.parametrize(("text", "want"), SIZE_CASES)

@@ -919,8 +919,8 @@ def _same_happening(a: Event, b: Event) -> bool:
     and seized weapons" are two happenings; "attacked the base, killing five" one)."""
     if (a.event_type, a.modality) != (b.event_type, b.modality):
         return False
-    if a.trigger == b.trigger and a.recipient is not None and b.recipient is not None:
-        return a.recipient.name == b.recipient.name  # one word, several recipients: kept apart
     if (a.actor.name if a.actor else "") != (b.actor.name if b.actor else ""):
         return False
+    if a.recipient is not None and b.recipient is not None and a.recipient.name != b.recipient.name:
+        return a.trigger != b.trigger  # one word, several recipients: kept apart
     return a.mode is None or b.mode is None or a.mode == b.mode
