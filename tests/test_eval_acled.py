@@ -117,8 +117,8 @@ def test_known_misses_lower_the_right_metrics(
         clash = out[0].events[0]
         clash.dead = None  # deaths not found: answered 0
         clash.place = _place(14.0, 20.0)  # ~440 km north
-        out[1].events = []  # the protest is not coded at all
-        return out
+        out[1].events = [_event("ASSAULT", "beat", actor=_actor("COP"), recipient=_actor("HLH"))]
+        return out  # the rally is read as police beating nurses
 
     scores = _run(tmp_path, monkeypatch, wrong)
     assert scores["fatalities_exact_positive"] == 0.0
@@ -141,8 +141,8 @@ def test_rules_read_mode_sectors_and_the_rest_of_the_note() -> None:
     air = _event("ASSAULT", "aerial", actor=_actor("MIL"))
     on_civilians = _event("ASSAULT", "firearms", actor=_actor("UAF"), recipient=_actor("CVL"))
     protest = _event("PROTEST", "demo", actor=_actor("CVL"))
-    arrest = _event("COERCE", "arrest", actor=_actor("COP"))
-    article = Article("a", "text", events=[protest, arrest])
+    gas = _event("ASSAULT", "crowd-control", actor=_actor("COP"))
+    article = Article("a", "text", events=[protest, gas])
     assert classify(air, Article("b", "t"), amap) == ("Explosions/Remote violence",
                                                       "Air/drone strike")  # fmt: skip
     assert classify(on_civilians, Article("c", "t"), amap)[0] == "Violence against civilians"
@@ -176,5 +176,62 @@ def test_actor_country_and_map_validation() -> None:
     assert actor_country("Northern Liberation Front", names) is None
     raw = load_map().model_dump()
     raw["rules"][0]["actor"] = ["no-such-group"]
+    with pytest.raises(ValidationError):
+        AcledMap.model_validate(raw)
+
+
+def _note(text: str, *events: Event) -> Article:
+    return Article("n", text, events=list(events))
+
+
+def test_a_note_without_events_is_read_from_its_words() -> None:
+    amap = load_map()
+    cases = {
+        "Army troops and insurgents exchanged fire for two hours near Talvor.": "Battles",
+        "Artillery shells landed on the outskirts of Brenna overnight.":
+            "Explosions/Remote violence",
+        "Monitors counted 40 shots and 12 explosions near the ridge.": "Battles",
+        "Hundreds of dockworkers gathered at the port gates over unpaid wages.": "Protests",
+        "The body of a trader was found dumped by a canal in Osk.":
+            "Violence against civilians",
+        "Officials signed the new budget on Tuesday.": "Strategic developments",
+    }  # fmt: skip
+    for text, expected in cases.items():
+        got = classify(None, _note(text), amap)
+        assert got is not None and got[0] == expected, text
+    got = classify(None, _note("A roadside bomb went off under a lorry near Pell."), amap)
+    assert got == ("Explosions/Remote violence", "Remote explosive/landmine/IED")
+
+
+def test_words_decide_between_battle_riot_and_one_sided_violence() -> None:
+    amap = load_map()
+    fired = _event("ASSAULT", "explosives", actor=_actor("REB"), recipient=_actor("MIL"))
+    shelling = "Rebels fired mortars at army positions near Kovo."
+    battle = "Rebels fired mortars and small arms at army positions near Kovo."
+    assert classify(fired, _note(shelling, fired), amap)[0] == "Explosions/Remote violence"
+    assert classify(fired, _note(battle, fired), amap) == ("Battles", "Armed clash")
+    mob = _event("ASSAULT", "beat", actor=_actor("CVL"), recipient=_actor("COP"))
+    text = "Angry villagers beat two police officers who tried to close the market."
+    assert classify(mob, _note(text, mob), amap) == ("Riots", "Mob violence")
+    rally = _event("PROTEST", "demo", actor=_actor("LAB"))
+    text = "Miners marched on the company office and pelted it with stones."
+    assert classify(rally, _note(text, rally), amap) == ("Riots", "Violent demonstration")
+    shot = _event("ASSAULT", "firearms", actor=_actor("UAF"))
+    text = "Gunmen shot dead a farmer outside his home; police opened an inquiry."
+    assert classify(shot, _note(text, shot), amap) == ("Violence against civilians", "Attack")
+
+
+def test_cues_match_whole_words_and_bad_cues_are_rejected() -> None:
+    amap = load_map()
+    assert "air" in amap.cues_in("An airstrike hit the depot.")
+    assert "protest" not in amap.cues_in("An airstrike hit the depot.")
+    assert {"fight", "armed"} <= amap.cues_in("Troops clashed with rebels at dawn.")
+    assert not amap.cues_in("Officials signed the new budget on Tuesday.")
+    raw = load_map().model_dump()
+    raw["rules"][0]["words"] = ["no-such-cue"]
+    with pytest.raises(ValidationError):
+        AcledMap.model_validate(raw)
+    raw = load_map().model_dump()
+    raw["cues"]["fight"] = ["(unclosed"]
     with pytest.raises(ValidationError):
         AcledMap.model_validate(raw)

@@ -4,10 +4,12 @@ Each row's ``notes`` (ACLED's analyst summary) is coded as an article published 
 upload ``timestamp``; the row's own ``event_date`` is never given to the system, which must read
 the date in the note. One event answers for the note (``choice`` in ``data/acled.yaml``): the
 first asserted ASSAULT or PROTEST, else COERCE, else the first event. Its PLOVER type, mode and
-sectors give ACLED's event type and sub-event type by the ordered rules of the same file; its
-actor and recipient are scored against actor1 and actor2 (country + sector, through the inter
-codes); its place (else the note's focus) against the row's point; its date against
-``event_date``; its ``dead`` against ``fatalities``. docs/eval/acled.md documents all of it.
+sectors, the note's other events and the note's words (``cues``: whether both sides fought, the
+weapon, whether a crowd attacked) give ACLED's event type and sub-event type by the ordered
+rules of the same file; a note with no event is read from its words alone. Its actor and
+recipient are scored against actor1 and actor2 (country + sector, through the inter codes); its
+place (else the note's focus) against the row's point; its date against ``event_date``; its
+``dead`` against ``fatalities``. docs/eval/acled.md documents all of it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
 
 from eventwatch.errors import DataFileError
 from eventwatch.evaluate.base import (
@@ -61,13 +63,27 @@ class EventCondition(_Model):
 
 
 class Rule(_Model):
-    type: str | None = None
+    type: str | list[str | None] | None = None
     modes: list[str | None] | None = None
     actor: list[str] | None = None
     recipient: list[str] | None = None
     armed_parties: int | None = None
+    unarmed: bool | None = None
+    words: list[str] = []
+    not_words: list[str] = []
     note_has: list[EventCondition] = []
     acled: tuple[str, str]
+
+    @property
+    def types(self) -> list[str | None] | None:
+        """The accepted event types (None in the list: no event), or None for any."""
+        return [self.type] if isinstance(self.type, str) else self.type
+
+    @property
+    def needs_event(self) -> bool:
+        return any(x is not None for x in (self.modes, self.actor, self.recipient)) or (
+            self.types is not None and None not in self.types
+        )
 
 
 class Choice(_Model):
@@ -78,8 +94,10 @@ class AcledMap(_Model):
     version: int
     choice: Choice
     sector_groups: dict[str, list[str]]
+    cues: dict[str, list[str]] = {}
     rules: list[Rule]
     inter_sectors: dict[int, list[str]]
+    _patterns: dict[str, re.Pattern[str]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _groups_known(self) -> AcledMap:
@@ -90,9 +108,26 @@ class AcledMap(_Model):
             for group in groups:
                 if group not in known:
                     raise ValueError(f"rules[{i}]: unknown sector group {group!r}")
+            for cue in [*rule.words, *rule.not_words]:
+                if cue not in self.cues:
+                    raise ValueError(f"rules[{i}]: unknown cue group {cue!r}")
         if "armed" not in self.sector_groups:
             raise ValueError("sector_groups: 'armed' is required (armed_parties counts them)")
         return self
+
+    @model_validator(mode="after")
+    def _compile_cues(self) -> AcledMap:
+        for name, words in self.cues.items():
+            alternatives = "|".join(f"(?:{w})" for w in words)
+            try:
+                self._patterns[name] = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+            except re.error as exc:
+                raise ValueError(f"cues.{name}: {exc}") from exc
+        return self
+
+    def cues_in(self, text: str) -> frozenset[str]:
+        """The cue groups that occur in ``text``."""
+        return frozenset(name for name, pat in self._patterns.items() if pat.search(text))
 
 
 @cache
@@ -186,10 +221,18 @@ def choose(events: Sequence[Event], amap: AcledMap) -> Event | None:
     return events[0] if events else None
 
 
-def classify(event: Event, article: Article, amap: AcledMap) -> tuple[str, str] | None:
-    """ACLED (event_type, sub_event_type) of the chosen event: the first matching rule."""
+def read_note(article: Article, amap: AcledMap) -> tuple[Event | None, tuple[str, str] | None]:
+    """The note's chosen event and its ACLED (event_type, sub_event_type)."""
+    event = choose(article.events, amap)
+    return event, classify(event, article, amap)
+
+
+def classify(event: Event | None, article: Article, amap: AcledMap) -> tuple[str, str] | None:
+    """ACLED (event_type, sub_event_type) of the chosen event (None: the note has no event):
+    the first matching rule, None when no rule matches."""
+    words = amap.cues_in(article.text)
     for rule in amap.rules:
-        if _rule_matches(rule, event, article, amap):
+        if _rule_matches(rule, event, article, amap, words):
             return rule.acled
     return None
 
@@ -205,21 +248,35 @@ def _mode_ok(modes: list[str | None] | None, mode: str | None) -> bool:
     return modes is None or mode in modes
 
 
-def _rule_matches(rule: Rule, event: Event, article: Article, amap: AcledMap) -> bool:
-    if rule.type is not None and event.event_type != rule.type:
+def _rule_matches(
+    rule: Rule, event: Event | None, article: Article, amap: AcledMap, words: frozenset[str]
+) -> bool:
+    if not all(w in words for w in rule.words) or any(w in words for w in rule.not_words):
         return False
-    if not _mode_ok(rule.modes, event.mode):
-        return False
-    if rule.actor is not None and not _in_groups(event.actor, rule.actor, amap):
-        return False
-    if rule.recipient is not None and not _in_groups(event.recipient, rule.recipient, amap):
+    if event is None:
+        if rule.needs_event:
+            return False
+    elif not _event_fits(rule, event, amap):
         return False
     if rule.armed_parties is not None and armed_parties(article, amap) < rule.armed_parties:
+        return False
+    if rule.unarmed and (armed_parties(article, amap) > 0 or "armed" in words):
         return False
     if rule.note_has:
         others = [e for e in article.events if e is not event]
         return any(_event_matches(c, e, amap) for c in rule.note_has for e in others)
     return True
+
+
+def _event_fits(rule: Rule, event: Event, amap: AcledMap) -> bool:
+    types = rule.types
+    if types is not None and event.event_type not in types:
+        return False
+    if not _mode_ok(rule.modes, event.mode):
+        return False
+    if rule.actor is not None and not _in_groups(event.actor, rule.actor, amap):
+        return False
+    return rule.recipient is None or _in_groups(event.recipient, rule.recipient, amap)
 
 
 def _event_matches(cond: EventCondition, event: Event, amap: AcledMap) -> bool:
@@ -306,8 +363,7 @@ def _score(
     iso3_by_name: dict[str, str],
     tally: _Tally,
 ) -> list[Miss]:
-    event = choose(article.events, amap)
-    answer = classify(event, article, amap) if event is not None else None
+    event, answer = read_note(article, amap)
     tally.types.add(row.event_type, answer[0] if answer else None)
     got_sub = ": ".join(answer) if answer else None
     tally.subtypes.add(f"{row.event_type}: {row.sub_event_type}", got_sub)
@@ -396,8 +452,9 @@ def _notes(tally: _Tally) -> list[str]:
         "Input is the note alone, published at the row's upload timestamp; the row's event_date "
         "is not given to the system.",
         "The note's event: the first asserted ASSAULT or PROTEST, else COERCE, else the first "
-        "event (docs/eval/acled.md); its type, mode and sectors map to ACLED's classes by the "
-        "ordered rules of evaluate/data/acled.yaml.",
+        "event (docs/eval/acled.md); its type, mode and sectors plus the note's words (cues: "
+        "fighting, weapon, crowd) map to ACLED's classes by the ordered rules of "
+        "evaluate/data/acled.yaml; a note with no event is classified from its words alone.",
         "Fatalities: the largest count of dead stated by an event of the note, else 0. "
         "Baseline 'answer 0 everywhere': "
         f"{_fmt(tally.value('zero_baseline'))} over all rows, 0.00 over rows with deaths.",

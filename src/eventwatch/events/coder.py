@@ -558,6 +558,10 @@ class EventCoder:
         if patient is None and tok.dep_ == "acl":
             patient = tok.head
         rest = _roles(tok, [r for r in roles if r != "dobj"])
+        if agent is None:  # "killed in Israeli shelling": the shelling's agent
+            agent = next((a for prep in ("in", "during") for noun in prep_objects(tok, prep)
+                          if self._lemma(noun) in self.lex.nouns
+                          and (a := self._noun_agent(noun)) is not None), None)  # fmt: skip
         if agent is None and patient is not None and trig.entry.type == "MOBILIZE":
             return [patient], rest
         return ([agent] if agent is not None else []), ([patient] if patient else []) + rest
