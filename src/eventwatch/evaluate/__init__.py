@@ -68,6 +68,11 @@ def evaluate(
         started = time.perf_counter()
         result: DatasetResult = run(ctx)
         result.name, result.seconds = name, time.perf_counter() - started
+        if ctx.failed:  # a text the pipeline failed on scores as coded with nothing: say so
+            result.add("failed_texts", "texts the pipeline failed on", len(ctx.failed),
+                       unit="count")  # fmt: skip
+            result.notes += [f"failed: {line}" for line in ctx.failed[:5]]
+            ctx.failed = []
         results.append(result)
     return results
 

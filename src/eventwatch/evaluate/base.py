@@ -83,6 +83,7 @@ class EvalContext:
     limit: int | None = None
     progress: Callable[[str, int], Callable[[int], None]] | None = None
     pipeline: Any = None  # eventwatch.pipeline.Pipeline, built on first use
+    failed: list[str] = field(default_factory=list)  # "<item>: <reason>" of texts that failed
 
     def path(self, *parts: str) -> Path:
         return self.root.joinpath(*parts)
@@ -105,6 +106,7 @@ class EvalContext:
         out: list[Article] = []
         for batch in process_stream(articles, self.settings, self.pipeline):
             out.extend(batch)
+            self.failed += [f"{a.source}: {a.reason}" for a in batch if a.status == Status.FAILED]
             if advance:
                 advance(len(batch))
         return out

@@ -226,15 +226,18 @@ class EventCoder:
         return bool(clauses) and not (entry.not_embedded and self._embeds(tok, entry.not_embedded))
 
     def _embeds(self, tok: Token, types: list[str]) -> bool:
+        """Does ``tok`` govern an action of ``types`` ("warned *of retaliation*", "gathered *to
+        demand* ...": complements and purpose clauses)?"""
         for c in tok.children:
-            if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB":
+            purpose = c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)
+            if (c.dep_ in ("xcomp", "ccomp") or purpose) and c.pos_ == "VERB":
                 entry = self._verb_entry(c)
                 if entry is not None and entry.type in types:
                     return True
         return False
 
     def _noun_entry(self, tok: Token) -> tuple[Entry, Token] | None:
-        entries = self.lex.nouns.get(tok.lemma_.lower())
+        entries = self._noun_entries(tok)
         if not entries:
             return None
         mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
@@ -244,9 +247,30 @@ class EventCoder:
         )
         if entry is None:
             return None
-        carrier = tok.dep_ == "compound" and self._lemma(tok.head) in self.lex.carrier_nouns
-        clause = self._noun_governor(tok.head if carrier else tok)  # "a mediation effort"
-        return (entry, clause) if clause is not None else None
+        return (entry, clause) if (clause := self._noun_governor(self._host(tok))) else None
+
+    def _noun_entries(self, tok: Token) -> list[Entry]:
+        """Entries of an event noun; "projectiles/explosions" tries each alternative."""
+        lemma = tok.lemma_.lower()
+        entries = self.lex.nouns.get(lemma)
+        if entries or "/" not in lemma:
+            return entries or []
+        for part in lemma.split("/"):
+            found = self.lex.nouns.get(part) or self.lex.nouns.get(part.removesuffix("s"))
+            if found:
+                return found
+        return []
+
+    def _host(self, tok: Token) -> Token:
+        """The noun whose governor codes ``tok``: a generic noun it qualifies ("a *mediation*
+        effort") or a counting noun ("a total of 12 *explosions*"), else itself."""
+        if tok.dep_ == "compound" and self._lemma(tok.head) in self.lex.carrier_nouns:
+            return tok.head
+        prep = tok.head
+        counted = tok.dep_ == "pobj" and prep.lower_ == "of" and prep.head.pos_ == "NOUN"
+        if counted and self._lemma(prep.head) in self.lex.quantity_nouns:
+            return prep.head
+        return tok
 
     def _noun_governor(self, tok: Token) -> Token | None:
         """The verb through which an event noun is coded, or None when the noun is only

@@ -142,6 +142,7 @@ class LexiconFile(_Model):
     prep_governors: list[str] = []
     place_recipient_types: list[str] = []
     carrier_nouns: list[str] = []
+    quantity_nouns: list[str] = []
     context_cues: dict[str, list[str]] = {}
     mode_cues: dict[str, list[ModeCue]] = {}
 
@@ -181,6 +182,7 @@ class Lexicon:
         self.prep_governors: set[str] = set()
         self.place_recipient_types: set[str] = set()
         self.carrier_nouns: set[str] = set()
+        self.quantity_nouns: set[str] = set()
         self.context_cues: dict[str, str] = {}
         self.mode_cues: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         self.verbs: dict[str, list[Entry]] = defaultdict(list)
@@ -207,6 +209,7 @@ class Lexicon:
         self.prep_governors.update(lex.prep_governors)
         self.place_recipient_types.update(lex.place_recipient_types)
         self.carrier_nouns.update(lex.carrier_nouns)
+        self.quantity_nouns.update(lex.quantity_nouns)
         for form, lemma in lex.irregular.items():
             self.irregular.setdefault(form.lower(), lemma.lower())
         for word, value in lex.number_words.items():
