@@ -61,6 +61,8 @@ UNKNOWN_ACTOR_ENTS = ("ORG", "NORP", "PERSON", "GPE")
 LOCATIVE_PREPS = PLACE_PREPS - {"of", "from", "to", "between", "over", "on"}
 # types that are statements: a condition attached to them belongs to what they announce
 VERBAL_TYPES = {"THREATEN", "REQUEST", "REJECT", "ACCUSE", "SUPPORT"}
+# a count in brackets closing a tally sentence ("split across 2 events (3).")
+_CLOSING_COUNT = re.compile(r"\((\d{1,5})\)\W*$")
 # types whose events can carry dead and injured counts
 VIOLENT_TYPES = {"ASSAULT", "COERCE", "PROTEST"}
 PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "continent": 3}
@@ -404,13 +406,19 @@ class EventCoder:
         if violent:
             state.last_violent = violent[0]
         count = casualties(sent, self.lex.number_words)
-        if count.dead is None and count.injured is None:
+        restated = any(self._lemma(t) in self.lex.restating_verbs for t in sent)
+        dead = count.dead
+        if dead is None and restated:  # "Fatalities are split across 2 events (3)."
+            closing = _CLOSING_COUNT.search(sent.text)
+            dead = int(closing.group(1)) if closing else None
+        if dead is None and count.injured is None:
             return
         target = violent[0] if violent else (state.last_violent if not events else None)
         if target is None:
             return
-        if count.dead is not None:
-            target.dead = count.dead if violent else max(count.dead, target.dead or 0)
+        if dead is not None:  # a restated tally ("coded as 0") corrects the earlier count
+            keep = violent or restated
+            target.dead = dead if keep else max(dead, target.dead or 0)
         if count.injured is not None:
             target.injured = count.injured if violent else max(count.injured, target.injured or 0)
 

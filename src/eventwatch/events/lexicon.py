@@ -143,6 +143,7 @@ class LexiconFile(_Model):
     place_recipient_types: list[str] = []
     carrier_nouns: list[str] = []
     quantity_nouns: list[str] = []
+    restating_verbs: list[str] = []
     context_cues: dict[str, list[str]] = {}
     mode_cues: dict[str, list[ModeCue]] = {}
 
@@ -183,6 +184,7 @@ class Lexicon:
         self.place_recipient_types: set[str] = set()
         self.carrier_nouns: set[str] = set()
         self.quantity_nouns: set[str] = set()
+        self.restating_verbs: set[str] = set()
         self.context_cues: dict[str, str] = {}
         self.mode_cues: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         self.verbs: dict[str, list[Entry]] = defaultdict(list)
@@ -210,6 +212,7 @@ class Lexicon:
         self.place_recipient_types.update(lex.place_recipient_types)
         self.carrier_nouns.update(lex.carrier_nouns)
         self.quantity_nouns.update(lex.quantity_nouns)
+        self.restating_verbs.update(lex.restating_verbs)
         for form, lemma in lex.irregular.items():
             self.irregular.setdefault(form.lower(), lemma.lower())
         for word, value in lex.number_words.items():
