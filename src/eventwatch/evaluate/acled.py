@@ -227,10 +227,23 @@ def read_note(article: Article, amap: AcledMap) -> tuple[Event | None, tuple[str
     return event, classify(event, article, amap)
 
 
+def _current_text(article: Article) -> str:
+    by_sentence: dict[tuple[int, int], list[Event]] = {}
+    for e in article.events:
+        if e.evidence.field == "body":
+            by_sentence.setdefault((e.evidence.start, e.evidence.end), []).append(e)
+    text = article.text
+    for (start, end), events in sorted(by_sentence.items(), reverse=True):
+        if all(e.modality == Modality.HISTORICAL for e in events):
+            text = text[:start] + text[end:]
+    return text
+
+
 def classify(event: Event | None, article: Article, amap: AcledMap) -> tuple[str, str] | None:
     """ACLED (event_type, sub_event_type) of the chosen event (None: the note has no event):
-    the first matching rule, None when no rule matches."""
-    words = amap.cues_in(article.text)
+    the first matching rule, None when no rule matches. Cue words are read in the note less its
+    background: the sentences whose events are all historical tell other happenings."""
+    words = amap.cues_in(_current_text(article))
     for rule in amap.rules:
         if _rule_matches(rule, event, article, amap, words):
             return rule.acled
