@@ -16,6 +16,7 @@ help:
 	@echo "make test   - install, lint and run the tests"
 	@echo "make bench  - measure throughput and memory (docs/benchmarks.md)"
 	@echo "make eval   - accuracy on the gold standards in $(EVAL_DATA) (docs/benchmarks.md)"
+	@echo "make eval-check - the same, gated on benchmarks/floors.json, writing nothing (CI)"
 	@echo "make clean  - remove the virtual environment, caches and $(DB)"
 
 # The virtual environment: the package with its dev extras, then the pinned English spaCy

@@ -2,8 +2,10 @@
 
 Gold CAMEO codes become PLOVER types through the official ``CAMEO2PLOVER-2021.txt`` (read from
 ``plover_gsr/``); codes the table leaves out (01 public statements, 02 appeals) cannot be
-compared and are left out of the gold, and counted. Each of our events is one predicted triple
-(actor, recipient, type); a gold triple is found when a predicted triple has its type and both
+compared and are left out of the gold, and counted. Each of our asserted events is one
+predicted triple (actor, recipient, type): like PETRARCH, we code what was done or said, and an
+announced, refused or threatened action appears as its statement (AGREE, REJECT, THREATEN).
+A gold triple is found when a predicted triple has its type and both
 its actors match (see ``codes.code_matches``), each predicted triple matching at most one gold.
 """
 
@@ -15,7 +17,7 @@ from typing import Any
 
 from eventwatch.evaluate.base import DatasetResult, EvalContext, Miss, SpanScore, gold_article
 from eventwatch.evaluate.codes import cameo_to_plover, code_matches, describe, read_cameo_table
-from eventwatch.records import Event
+from eventwatch.records import Event, Modality
 
 TITLE = "PETRARCH2 validation (source, target, event triples)"
 REFERENCE = "PETRARCH2 is the author of this gold: its own output defines it"
@@ -59,7 +61,7 @@ def evaluate(ctx: EvalContext) -> DatasetResult:
                 unmapped += 1
             else:
                 gold.append((g, plover))
-        events = list(article.events)
+        events = [e for e in article.events if e.modality == Modality.ASSERTED]
         free = list(events)
         found = 0
         for g, plover in gold:
@@ -94,5 +96,5 @@ def _report(result: DatasetResult, triples: SpanScore, types: SpanScore, unmappe
     result.add("type_f1", "event type F1 per sentence (actors ignored)", types.f1, n=types.gold)
     result.notes.append(
         f"{unmapped} gold codings with CAMEO codes absent from CAMEO2PLOVER (01 statements, "
-        "02 appeals) are left out; every event we code counts as a predicted triple."
+        "02 appeals) are left out; every asserted event we code counts as a predicted triple."
     )
