@@ -111,7 +111,7 @@ def test_main_event_is_the_first_asserted() -> None:
 # ------------------------------------------------------------------------------------ floors
 def _result(value: float) -> DatasetResult:
     r = DatasetResult("plover_gsr", "t", records=10)
-    r.metrics.append(Metric("macro_f1", "macro", value, target=0.8))
+    r.metrics.append(Metric("macro_f1", "macro", value, n=10, target=0.8))
     return r
 
 

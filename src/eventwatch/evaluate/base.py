@@ -34,6 +34,7 @@ class Metric:
     target: float | None = None
     reference: str | None = None  # what published tools report ("PETRARCH2: 0.43")
     unit: str = "ratio"  # ratio | km | count | seconds
+    gate: bool = True  # CI keeps a floor under it (ratios where higher is better)
 
     @property
     def met(self) -> bool | None:

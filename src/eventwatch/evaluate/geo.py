@@ -327,6 +327,7 @@ def _report(result: DatasetResult, tally: GeoTally, targets: dict[str, float]) -
         "AUC of log error, lower is better (recognised toponyms)",
         tally.auc(),
         answered,
+        gate=False,
     )
     add(
         "geocode_acc161_or_id",

@@ -88,7 +88,7 @@ def _report(
     result.add("micro_f1", "event type micro-F1", types.micro_f1(), n=n)
     result.add("accuracy", "event type accuracy (main event)", types.accuracy(), n=n)
     result.add("any_event_recall", "gold type among any of our events", ratio(any_hit, n), n=n)
-    result.add("no_event", "sentences with no event", ratio(none, n), n=n)
+    result.add("no_event", "sentences with no event", ratio(none, n), n=n, gate=False)
     actor.report(result, "actor", "actor")
     recipient.report(result, "recipient", "recipient")
     result.add("dead_exact", "dead count exact (where given)", ratio(dead[0], dead[1]), n=dead[1])

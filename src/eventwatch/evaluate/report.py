@@ -156,13 +156,13 @@ def raised_floors(
     *,
     margin: float = 0.01,
 ) -> dict[str, dict[str, float]]:
-    """Floors moved up to each targeted ratio metric's value less ``margin``; never lowered."""
+    """Floors moved up to each gated ratio metric's value less ``margin``; never lowered."""
     new = {name: dict(values) for name, values in floors.items()}
     for r in results:
         if r.skipped:
             continue
         for m in r.metrics:
-            if m.target is None or m.value is None or m.unit != "ratio":
+            if not m.gate or m.value is None or m.unit != "ratio" or not m.n:
                 continue
             candidate = math.floor((m.value - margin) * 1000) / 1000
             old = new.setdefault(r.name, {}).get(m.key)
