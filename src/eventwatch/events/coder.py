@@ -570,12 +570,12 @@ class EventCoder:
         agent = agent_of(noun) or child(noun, "poss")
         if agent is not None:
             return agent
-        for c in noun.children:
-            if (
-                c.dep_ in ("compound", "amod", "nmod")
-                and c.i < noun.i
-                and (c.ent_type_ in ("GPE", "NORP", "ORG") or c.pos_ == "PROPN")
-            ):
+        modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+        # "Israeli tank shelling": the demonym may qualify the compound ("tank")
+        modifiers += [g for c in modifiers if c.dep_ == "compound" for g in c.children
+                      if g.dep_ in ("amod", "compound")]  # fmt: skip
+        for c in modifiers:
+            if c.i < noun.i and (c.ent_type_ in ("GPE", "NORP", "ORG") or c.pos_ == "PROPN"):
                 return c
         return None
 
