@@ -159,6 +159,7 @@ class GoldRow:
     lon: float
     day: date | None
     fatalities: int
+    region: str = ""
 
 
 def read_rows(path: Path) -> Iterable[GoldRow]:
@@ -191,6 +192,7 @@ def _row(raw: dict[str, str | None]) -> GoldRow | None:
             lon=float(get["longitude"]),
             day=day.date() if day else None,
             fatalities=int(get["fatalities"]),
+            region=get.get("region") or "",
         )
     except (KeyError, ValueError):
         return None
@@ -227,23 +229,29 @@ def read_note(article: Article, amap: AcledMap) -> tuple[Event | None, tuple[str
     return event, classify(event, article, amap)
 
 
-def _current_text(article: Article) -> str:
+def _current_text(article: Article, chosen: Event | None) -> str:
+    """The note less the sentences that tell other happenings: those whose events are all
+    historical or all of another type than the chosen event (with no event chosen, the note)."""
+    if chosen is None:
+        return article.text
     by_sentence: dict[tuple[int, int], list[Event]] = {}
     for e in article.events:
         if e.evidence.field == "body":
             by_sentence.setdefault((e.evidence.start, e.evidence.end), []).append(e)
     text = article.text
     for (start, end), events in sorted(by_sentence.items(), reverse=True):
-        if all(e.modality == Modality.HISTORICAL for e in events):
+        other = all(e.modality == Modality.HISTORICAL or e.event_type != chosen.event_type
+                    for e in events)  # fmt: skip
+        if other and chosen.evidence.start != start:
             text = text[:start] + text[end:]
     return text
 
 
 def classify(event: Event | None, article: Article, amap: AcledMap) -> tuple[str, str] | None:
     """ACLED (event_type, sub_event_type) of the chosen event (None: the note has no event):
-    the first matching rule, None when no rule matches. Cue words are read in the note less its
-    background: the sentences whose events are all historical tell other happenings."""
-    words = amap.cues_in(_current_text(article))
+    the first matching rule, None when no rule matches. Cue words are read in the note less the
+    sentences that tell other happenings (see ``_current_text``)."""
+    words = amap.cues_in(_current_text(article, event))
     for rule in amap.rules:
         if _rule_matches(rule, event, article, amap, words):
             return rule.acled
@@ -378,6 +386,7 @@ def _score(
 ) -> list[Miss]:
     event, answer = read_note(article, amap)
     tally.types.add(row.event_type, answer[0] if answer else None)
+    tally.mark(f"region:{row.region}", bool(answer) and answer[0] == row.event_type)
     got_sub = ": ".join(answer) if answer else None
     tally.subtypes.add(f"{row.event_type}: {row.sub_event_type}", got_sub)
     for key, name, inter, got in (
@@ -392,6 +401,7 @@ def _score(
     place = place_of(event, article)
     km = _km(place, row)
     tally.mark("near", km is not None and km <= NEAR_KM)
+    tally.mark(f"region_near:{row.region}", km is not None and km <= NEAR_KM)
     tally.mark("country", place is not None and place.country == row.iso3)
     got_day = event.date.value if event is not None else None
     tally.mark("date", got_day is not None and got_day == row.day, row.day is not None)
@@ -432,6 +442,13 @@ def _misses(
 def _report(result: DatasetResult, tally: _Tally, rows: Sequence[GoldRow]) -> None:
     add = result.add
     n = len(rows)
+    regions = sorted(k.split(":", 1)[1] for k in tally.totals if k.startswith("region:"))
+    result.tables["by_region"] = [
+        {"region": r, "notes": tally.totals[f"region:{r}"],
+         "event_type_accuracy": tally.value(f"region:{r}"),
+         "location_161km": tally.value(f"region_near:{r}")}
+        for r in regions
+    ]  # fmt: skip
     add("event_type_accuracy", "ACLED event type accuracy", tally.types.accuracy(), n=n,
         target=0.90, reference=REFERENCE)  # fmt: skip
     add("event_type_macro_f1", "ACLED event type macro-F1", tally.types.macro_f1(), n=n)

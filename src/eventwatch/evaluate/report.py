@@ -91,6 +91,9 @@ def markdown(results: Sequence[DatasetResult], *, limit: int | None = None) -> s
                   for m in r.metrics]  # fmt: skip
         if "per_type" in r.tables:
             lines += ["", _per_type(r.tables["per_type"])]
+        if "by_region" in r.tables:
+            lines += ["", "By world region (a rule that only fitted one region would show here):",
+                      "", _plain(r.tables["by_region"])]  # fmt: skip
         lines += [f"\n{note}" for note in r.notes]
     return "\n".join(lines) + "\n"
 
@@ -100,6 +103,19 @@ def _per_type(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         scores = " | ".join(fmt(row[k]) for k in ("precision", "recall", "f1"))
         out.append(f"| {row['label']} | {row['gold']} | {row['predicted']} | {scores} |")
+    return "\n".join(out)
+
+
+def _plain(rows: list[dict[str, Any]]) -> str:
+    """A table of flat rows, ratios to three decimals."""
+    columns = list(rows[0]) if rows else []
+    out = [
+        "| " + " | ".join(c.replace("_", " ") for c in columns) + " |",
+        "|---" * len(columns) + "|",
+    ]
+    for row in rows:
+        cells = [fmt(v) if isinstance(v, float) else str(v) for v in row.values()]
+        out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 
