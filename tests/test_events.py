@@ -792,6 +792,12 @@ SIZE_CASES = [
          Want("ASSAULT", dead=4, injured=9)),
     case("Militants stormed a police post near Bannu on Sunday. Two fatalities were reported.",
          Want("ASSAULT", dead=2)),
+    case("Gunmen shot dead a shopkeeper in Maiduguri on Sunday. Fatalities coded as 0 (a local "
+         "outlet reported 1).",
+         Want("ASSAULT", dead=0)),
+    case("Troops shelled rebel positions near Kidal, killing 12 fighters. Fatalities are split "
+         "across 2 events (6).",
+         Want("ASSAULT", dead=6)),
 ]
 
 # Statements PLOVER codes as events of their own, beside the action they announce.
