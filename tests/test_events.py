@@ -937,8 +937,8 @@ def check_event_invariants(article: Article, event: Event) -> None:
             assert 0.0 <= actor.confidence <= 1.0
     if event.actor is None:
         assert event.confidence["actor"] == 0.0
-    for size in (event.dead, event.injured, event.arrested):
-        assert size is None or size > 0
+    for size in (event.dead, event.injured, event.arrested):  # 0: stated as none ("no deaths")
+        assert size is None or size >= 0
 
 
 @pytest.mark.parametrize("text", GOOD_TEXTS, ids=_slug)
