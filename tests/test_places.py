@@ -160,6 +160,14 @@ def test_a_country_alias_that_names_one_of_its_regions_goes_to_the_region() -> N
     assert [gaz.entries[i].name for i in gaz.lookup("britain")] == ["United Kingdom"]
 
 
+def test_within_is_by_region_code_and_country(small: Gazetteer) -> None:
+    texas, usa, nineveh = (small.lookup(k) for k in ("texas", "united states", "nineveh"))
+    paris_tx = next(i for i in small.lookup("paris") if small.entries[i].country == "US")
+    paris_fr = next(i for i in small.lookup("paris") if small.entries[i].country == "FR")
+    assert small.within(paris_tx, texas) and small.within(paris_tx, usa)
+    assert not small.within(paris_fr, texas) and not small.within(paris_tx, nineveh)
+
+
 def test_typical_region_population_is_country_over_regions(small: Gazetteer) -> None:
     assert small.admin1_population["IQ"] == pytest.approx(40_000_000 / 2)
     assert "FR" not in small.admin1_population  # no region of France in the hand-made list
@@ -515,3 +523,76 @@ def test_dateline_forms(small: Gazetteer, text: str, place: str, qualifier: str 
 )
 def test_no_dateline(small: Gazetteer, text: str) -> None:
     assert MentionFinder(small)._dateline(spacy.blank("en")(text)) == []
+
+
+# ---------------------------------------------------------------------- chains and compounds
+
+
+@pytest.mark.model
+def test_a_region_after_a_town_picks_the_town_in_it(nlp: Language, resolver: PlaceResolver) -> None:
+    body = "Gunmen shot dead two police officers in Zamora, Michoacan, on Sunday, prosecutors said."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Zamora"].country == "MEX" and places["Zamora"].feature == "city"
+    assert {c.country for c in places["Zamora"].candidates} == {"MEX"}
+    assert places["Michoacan"].feature == "admin1" and places["Michoacan"].country == "MEX"
+
+
+@pytest.mark.model
+def test_a_town_the_gazetteer_lacks_in_the_region_named_is_dropped(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = "Residents of La Concordia parish, San Cristobal, Tachira state, protested on Friday."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert "La Concordia" not in places  # La Concordia exists only elsewhere in the gazetteer
+    assert places["San Cristobal"].country == "VEN"
+
+
+@pytest.mark.model
+def test_bracketed_district_and_region(nlp: Language, resolver: PlaceResolver) -> None:
+    body = "Residents blocked a road in Chatsworth (eThekwini, KwaZulu-Natal) on Friday."
+    places, focus = _resolve(nlp, resolver, body)
+    by_text = _by_text(places)
+    assert (
+        by_text["KwaZulu-Natal"].feature == "admin1" and by_text["KwaZulu-Natal"].country == "ZAF"
+    )
+    assert "Natal" not in by_text  # never the Brazilian city out of the region's name
+    assert focus is not None and focus.country == "ZAF"
+
+
+@pytest.mark.model
+def test_a_hyphenated_name_is_one_name(nlp: Language, resolver: PlaceResolver) -> None:
+    body = "Soldiers repelled a raid on a village in Mayo-Sava, Far North region, on Tuesday."
+    places = _resolve(nlp, resolver, body)[0]
+    assert all(p.country != "IRL" for p in places)  # not County Mayo out of "Mayo-Sava"
+    assert "Far North" in _by_text(places)
+
+
+@pytest.mark.model
+def test_a_hyphen_between_places_of_one_country_joins_them(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = "Dozens of fuel trucks were stranded on the Kabul-Kandahar highway after the ambush."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Kabul"].country == places["Kandahar"].country == "AFG"
+
+
+@pytest.mark.model
+def test_parts_of_longer_names_and_dates_are_not_places(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = (
+        "On 9 May 2020, armed men clashed with community police in Buena Vista de la Salud, "
+        "Guerrero. A day later a man was shot in Colonia Moises Saenz, Apodaca."
+    )
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert not {"May", "Buena Vista", "Colonia"} & set(places)
+    assert places["Guerrero"].country == "MEX"
+
+
+@pytest.mark.model
+def test_a_list_of_towns_is_not_a_chain_of_qualifiers(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = "Heavy rain flooded streets in Kabul, Kandahar and Herat on Thursday, officials said."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Kabul"].feature == "city" and places["Kabul"].country == "AFG"

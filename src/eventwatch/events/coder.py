@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from eventwatch.config import EventSettings
 from eventwatch.dates import find_event_date
 from eventwatch.events.casualties import casualties
+from eventwatch.events.derived import joint_events, same_actor, stated_event, statement_of
 from eventwatch.events.lexicon import Entry, Lexicon, load_lexicon
 from eventwatch.events.modality import ModalityCue, ModalityReader, speaker_token
 from eventwatch.events.syntax import (
@@ -367,35 +368,12 @@ class EventCoder:
         if trig.is_noun and len(events) == 2 and _parties(tok):  # "a truce between X and Y"
             first, second = events
             first.recipient, second.recipient = second.actor, first.actor
-        events = self._joint(trig, events, article)
-        said = self._statement(trig, cue)
+        events = joint_events(self.lex, self._lemma(trig.token), entry.type, events, article)
+        said = statement_of(self.lex.statements, entry.type, cue)
         if said is not None:
             kind, word = said
-            events += [self._stated(ev, kind, word, sent, article) for ev in events]
+            events += [stated_event(ev, kind, word, sent, article) for ev in events]
         return events
-
-    def _joint(self, trig: _Trigger, events: list[Event], article: Article) -> list[Event]:
-        """Joint actions: "the US, Russia and Switzerland met" is each meeting the others;
-        "X held talks with Y" is also Y meeting X (CAMEO and PLOVER code both directions)."""
-        sym = self.lex.symmetric
-        actors = [e.actor for e in events if e.actor is not None]
-        lemma = self._lemma(trig.token)
-        if len(actors) >= 2 and lemma in sym.joint and all(e.recipient is None for e in events):
-            return [self._redirect(e, other, article) for e in events if e.actor is not None
-                    for other in actors if not _same_actor(other, e.actor)]  # fmt: skip
-        if trig.entry.type in sym.types:
-            return events + [self._redirect(replace(e, actor=e.recipient), e.actor, article)
-                             for e in events if e.actor and e.recipient]  # fmt: skip
-        return events
-
-    def _redirect(self, event: Event, recipient: Actor | None, article: Article) -> Event:
-        """A copy of ``event`` aimed at ``recipient``, with its own id."""
-        out = replace(event, recipient=recipient, contexts=list(event.contexts),
-                      confidence=dict(event.confidence))  # fmt: skip
-        pair = f"{event.actor.code if event.actor else ''}>{recipient.code if recipient else ''}"
-        out.id = stable_id(article.id, event.trigger.field, event.trigger.start,
-                           event.event_type, pair)  # fmt: skip
-        return out
 
     def _count_casualties(self, sent: Span, events: list[Event], state: _ArticleState) -> None:
         """Dead and injured stated in the sentence go to its first asserted violent event, or,
@@ -422,65 +400,13 @@ class EventCoder:
         if count.injured is not None:
             target.injured = count.injured if violent else max(count.injured, target.injured or 0)
 
-    # ------------------------------------------------------------------ statements
-    def _statement(self, trig: _Trigger, cue: ModalityCue) -> tuple[str, Token] | None:
-        """The statement PLOVER codes beside an announced action, as (type, its word):
-        "offered to send troops" -> AGREE ("offered"); "refused to meet" -> REJECT
-        ("refused"); "will not accept" -> REJECT ("accept"); "will withdraw unless ..." ->
-        THREATEN ("withdraw"); "will extend the curfew" -> THREATEN ("extend")."""
-        st, etype, word = self.lex.statements, trig.entry.type, cue.token
-        if etype in st.statement_types or word is None:
-            return None
-        lemma = _phrasal_lemma(word)
-        if cue.modality == Modality.NEGATED:
-            if lemma in st.refuse:
-                return "REJECT", word
-            verb = word.head if word.dep_ == "neg" else None
-            if verb is not None and any(
-                c.dep_ == "aux" and c.lower_ in st.future_modals for c in verb.children
-            ):
-                return "REJECT", verb
-            return None
-        if cue.modality != Modality.PLANNED:
-            return None
-        if word.dep_ == "aux" and word.lower_ in st.future_modals:
-            verb = word.head
-            if any(
-                c.dep_ == "advcl" and any(m.lower_ in st.ultimatum_marks for m in c.children)
-                for c in verb.children
-            ):
-                return "THREATEN", verb
-            if etype in st.future_cooperative:
-                return "AGREE", verb
-            return ("THREATEN", verb) if etype in st.future_conflictual else None
-        if lemma in st.commit:
-            if etype in st.cooperative:
-                return "AGREE", word
-            return ("THREATEN", word) if etype in st.conflictual else None
-        if lemma in st.readiness and etype in st.conflictual:
-            return "MOBILIZE", word
-        return None
-
-    def _stated(self, ev: Event, kind: str, word: Token, sent: Span, article: Article) -> Event:
-        """The statement event of ``kind`` said by ``ev``'s actor through ``word``."""
-        fld = ev.trigger.field
-        date = find_event_date(sent, word, article.published, future=False)
-        stated = replace(ev, event_type=kind, mode=None, contexts=list(ev.contexts),
-                         confidence=dict(ev.confidence), date=date, modality=Modality.ASSERTED,
-                         trigger=TextSpan(word.idx, word.idx + len(word.text), word.text, fld),
-                         dead=None, injured=None, arrested=None)  # fmt: skip
-        stated.confidence["type"] = round(min(ev.confidence.get("type", 0.8), 0.7), 3)
-        code = ev.actor.code if ev.actor else ""
-        stated.id = stable_id(article.id, fld, word.idx, kind, code)
-        return stated
-
     def _with_actor(self, base: Event, actor: Actor | None, article: Article, tok: Token) -> Event:
         """One event of ``base``'s kind for ``actor`` (several subjects: several events)."""
         actor = _situate(actor, None, article)
         event = replace(base, contexts=list(base.contexts), confidence=dict(base.confidence))
         event.actor = actor
         recipient = event.recipient
-        if actor is not None and recipient is not None and _same_actor(actor, recipient):
+        if actor is not None and recipient is not None and same_actor(actor, recipient):
             event.recipient = None  # "X and Y clashed": no one is their own recipient
             event.confidence["recipient"] = 0.0
         event.confidence["actor"] = actor.confidence if actor else 0.0
@@ -770,13 +696,6 @@ class EventCoder:
         return {self.lex.context_cues[m.lower()] for m in self._cue_re.findall(sent.text)}
 
 
-def _phrasal_lemma(token: Token) -> str:
-    """ "ruled out" -> "rule out"; "refused" -> "refuse"; adjectives keep their form."""
-    particle = next((c.lower_ for c in token.children if c.dep_ == "prt"), None)
-    lemma = token.lemma_.lower()
-    return f"{lemma} {particle}" if particle else lemma
-
-
 def _sentence_span(sent: Span, fld: TextField) -> TextSpan:
     """The sentence's offsets and text without the blank lines around it."""
     text = sent.text
@@ -859,10 +778,6 @@ def _says_dead(verb: Token) -> bool:
         if c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ == "death" for g in c.children):
             return True
     return False
-
-
-def _same_actor(a: Actor, b: Actor) -> bool:
-    return bool(a.code) and a.code == b.code and a.name == b.name
 
 
 def _place_actor(place: Place | None, confidence: float) -> Actor | None:

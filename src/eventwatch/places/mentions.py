@@ -17,19 +17,19 @@ that they are not counted twice.
 
 from __future__ import annotations
 
-import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from eventwatch.dateline import find_dateline
-from eventwatch.places.gazetteer import Gazetteer
+from eventwatch.places.gazetteer import Entry, Gazetteer
 from eventwatch.places.normalize import name_key, similarity
 from eventwatch.records import TextField
 
 STRONG_LABELS = {"GPE": 0.95, "LOC": 0.9}
-WEAK_LABELS = {"PERSON", "ORG", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART"}
+WEAK_LABELS = {"PERSON", "ORG", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 MAX_SCAN_TOKENS = 6  # longest token run the proper-noun scan looks up
 WEAK_QUALITY = 0.7
 WEAK_ALIAS_SIMILARITY = 0.7  # a weak mention matches alternate names only when this alike
@@ -39,6 +39,17 @@ EMBEDDING_LABELS = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
 EMBEDDED_QUALITY = 0.6
 EMBEDDED_MIN_POPULATION = 100_000
 MODIFIER_DEPS = {"amod", "compound", "nmod", "nummod", "npadvmod"}
+HYPHENS = {"-", "‐", "‑"}
+# lower-case words that join the parts of one Romance-language name ("Santa Teresa del Tuy",
+# "Cerro de Pasco", "Barra de Sao Miguel"): a name written next to one is part of a longer name
+NAME_PARTICLES = {"de", "del", "da", "do", "dos", "das", "di", "du", "des", "la", "las", "los"}
+CAPITAL_PARTICLES = {"De", "Del", "Dos", "Das"}
+# Arabic articles written before a hyphen ("al-Qaim"): the hyphen does not join two names
+HYPHEN_ARTICLES = {"al", "el", "ar", "as", "ad", "an", "at", "az", "ash", "adh", "ath", "ul"}
+# lower-case words between two hyphens inside one name ("Pul-e-Charkhi", "Mazar-i-Sharif")
+HYPHEN_CONNECTORS = {"e", "i", "o", "a", "u", "ul", "ud", "ur", *HYPHEN_ARTICLES}
+QUALIFIER_NEAR_KM = 250.0  # a town "in" a region it is not in by GeoNames, but this close
+QUALIFIER_GAP_WORDS = 3  # at most this many unknown names between a place and its qualifier
 
 
 @dataclass(slots=True)
@@ -57,6 +68,7 @@ class Mention:
     loose: bool = False  # matched only through the skeleton key
     evidence: float = 0.0
     qualifier: Mention | None = None  # "Tripoli, Lebanon": the Lebanon mention
+    qualifies: bool = False  # it is the qualifier of another mention ("Tripoli, Lebanon")
     admin_cue: bool = False  # "Nineveh province"
     city_cue: bool = False  # "the town of Tal Afar"
     order: int = 0  # position in the article (title first), for focus weighting
@@ -97,6 +109,9 @@ class MentionFinder:
         self.admin_of_cues = set(k.admin_of_cues)
         self.feature_cues = set(k.feature_cues)
         self.directions = set(k.direction_words)
+        self.generic_nouns = {name_key(w) for w in k.generic_nouns}
+        self.date_words = {name_key(w) for w in k.date_words}
+        self.name_cues = self.admin_cues | self.city_cues | set(k.subdivision_cues)
         self.regional = self.directions | {"latin"}
         self._demonym_first = {
             form.split()[0] for form in (*gazetteer.demonyms, *gazetteer.region_demonyms)
@@ -117,9 +132,9 @@ class MentionFinder:
             if fld == "body":
                 taken = {i for m in mentions for i in range(m.start, m.end)}
                 mentions.extend(self._proper_nouns(doc, taken))
-            mentions = [m for m in mentions if not self._names_a_feature(doc, m)]
+            mentions = [m for m in mentions if self._stands_alone(doc, m)]
             mentions.sort(key=lambda m: m.start)
-            self._link_qualifiers(doc, mentions)
+            mentions = self._link_qualifiers(doc, mentions)
             starts = _sentence_starts(doc)
             for m in mentions:
                 self._add_evidence(doc, m, starts)
@@ -215,20 +230,62 @@ class MentionFinder:
     # ------------------------------------------------------------------ entities
     def _entities(self, doc: Doc, fld: TextField, taken: set[int]) -> list[Mention]:
         out: list[Mention] = []
+        done: set[int] = set()
         for ent in doc.ents:
             if ent.label_ not in STRONG_LABELS and ent.label_ not in WEAK_LABELS:
                 continue
-            if ent.label_ == "NORP" or any(i in taken for i in range(ent.start_char, ent.end_char)):
+            if any(i in taken for i in range(ent.start_char, ent.end_char)):
                 continue
+            if ent.label_ == "NORP" and (fld == "title" or ent[0].text in self._demonym_first):
+                continue  # "Iraqi": a demonym, counted as a hint; "Herat" (NORP): a name
             if fld == "title" and ent.label_ not in STRONG_LABELS and ent.label_ != "PERSON":
                 continue
             for part in _comma_parts(ent):
-                mention = self._entity_part(part, fld, ent.label_)
-                if mention is not None:
-                    out.append(mention)
-                elif ent.label_ in EMBEDDING_LABELS:
-                    out.extend(self._embedded(part, fld))
+                whole = _hyphen_compound(part)
+                if whole.start_char in done:
+                    continue
+                done.add(whole.start_char)
+                found = self._entity_name(whole, fld, ent.label_)
+                if not found and whole != part:  # "Mogadishu" of "Mogadishu-Wadajir"
+                    found = [m for m in [self._entity_part(part, fld, ent.label_)] if m]
+                out.extend(found)
         return out
+
+    def _entity_name(self, name: Span, fld: TextField, label: str) -> list[Mention]:
+        """The mention an entity's part names. A hyphenated name ("KwaZulu-Natal", "Mayo-Sava")
+        is one name: its parts are places of their own only when the compound modifies a noun
+        ("the Kabul-Kandahar highway", "US-China talks")."""
+        mention = self._entity_part(name, fld, label)
+        if mention is not None:
+            return [mention]
+        pieces = [name]  # parts of a hyphenated name are dropped later (``_stands_alone``)
+        if any(_attached_hyphen(name.doc, t.i) for t in name) and self._joins_names(name):
+            pieces = _hyphen_pieces(name)
+        out: list[Mention] = []
+        for piece in pieces:
+            mention = self._entity_part(piece, fld, label) if piece is not name else None
+            if mention is not None:
+                out.append(mention)
+            elif label in EMBEDDING_LABELS:
+                out.extend(self._embedded(piece, fld))
+        return out
+
+    def _joins_names(self, name: Span) -> bool:
+        """Whether the hyphenated compounds of ``name`` join several places ("Mumbai-Agra
+        highway", "Fargo-Moorhead", "Wisconsin-Milwaukee", "US-China talks") rather than being
+        one name each ("Mayo-Sava", "KwaZulu-Natal", "Wal-Mart"): the parts of each compound
+        are places of one country, or all of them are countries."""
+        return all(self._joined(compound) for compound in _hyphen_compounds(name))
+
+    def _joined(self, compound: Span) -> bool:
+        shared: set[str | None] | None = None
+        countries_only = True
+        for piece in _hyphen_pieces(compound):
+            entries = [self.gaz.entries[i] for i in self.gaz.lookup(name_key(piece.text))]
+            countries_only &= any(e.feature == "country" for e in entries)
+            codes = {e.country for e in entries}
+            shared = codes if shared is None else shared & codes
+        return bool(shared) or countries_only
 
     def _embedded(self, name: Span, fld: TextField) -> list[Mention]:
         """Places named inside the name of an organisation, a facility or an event
@@ -333,8 +390,12 @@ class MentionFinder:
         if not candidates and loose_ok and len(key) >= 4:
             candidates, loose = self.gaz.lookup_loose(key), True
         if not strong:  # "Chen" is an old name of Chenzhou, "Julia" of Plovdiv: not for guesses
-            primary = self.gaz.primary_keys
-            candidates = tuple(i for i in candidates if self._alike(key, primary[i]))
+            primary, entries = self.gaz.primary_keys, self.gaz.entries
+            candidates = tuple(
+                i
+                for i in candidates
+                if self._alike(key, primary[i]) or _short_form(key, entries[i], primary[i])
+            )
         if not candidates:
             return None
         mention = _mention(span, fld, key, candidates, source, quality, strong)
@@ -372,22 +433,133 @@ class MentionFinder:
         return out
 
     # ------------------------------------------------------------------ evidence
-    def _link_qualifiers(self, doc: Doc, mentions: list[Mention]) -> None:
-        """ "Tripoli, Lebanon", "Paris, Texas", "Jackson, Miss.": the second names the first's
-        country or region."""
+    def _link_qualifiers(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """ "Tripoli, Lebanon", "Paris, Texas", "Zamora, Michoacan", "Burgersfort (Sekhukhune,
+        Limpopo)", "La Concordia parish, San Cristobal, Tachira state": a region or country
+        written after a place, joined by commas or brackets, names where that place lies.
+        Candidates outside the qualifier are dropped (those in its country are kept when none
+        lies in the region itself: writers and gazetteers disagree on regions); a place with
+        none inside it is a place the gazetteer lacks, and is dropped itself. A list ("Kabul,
+        Kandahar and Herat") has no qualifiers."""
         text = doc.text  # Doc.text joins every token: read it once
-        for m, other in itertools.pairwise(mentions):
-            if text[m.end : other.start].strip() != "," or other.field != m.field:
-                continue
-            features = {self.gaz.entries[i].feature for i in other.candidates}
-            if features & {"country", "admin1"}:
-                m.qualifier = other
+        for chain in self._chains(text, mentions):
+            for i, m in enumerate(chain):
+                q = next((q for q in chain[i + 1 :] if self._qualifies(q, m)), None)
+                if q is not None:
+                    m.qualifier, q.qualifies = q, True
+        kept: list[Mention] = []
+        for m in mentions:
+            if m.qualifier is not None and m.source != "dateline":
+                inside = self._inside(m.candidates, m.qualifier.candidates)
+                if not inside:
+                    continue
+                m.candidates = inside
+            kept.append(m)
+        return kept
 
-    def _names_a_feature(self, doc: Doc, m: Mention) -> bool:
-        """ "the Juba river", "the Jordan Valley": a natural feature, not the town or country."""
+    def _inside(self, candidates: tuple[int, ...], region: tuple[int, ...]) -> tuple[int, ...]:
+        """The candidates inside one of the regions, else those of the same country near one
+        of them (``QUALIFIER_NEAR_KM``: regions split or renamed, "Sorong, West Papua")."""
+        inside = tuple(i for i in candidates if self.gaz.within(i, region))
+        if inside:
+            return inside
+        entries = self.gaz.entries
+        countries = {entries[i].country for i in region}
+        return tuple(
+            i
+            for i in candidates
+            if entries[i].country in countries and self.gaz.near(i, region, QUALIFIER_NEAR_KM)
+        )
+
+    def _chains(self, text: str, mentions: list[Mention]) -> list[list[Mention]]:
+        """Runs of mentions joined by commas or brackets, lists left out."""
+        chains: list[list[Mention]] = []
+        run: list[Mention] = []
+        for m in mentions:
+            if m.source == "demonym":  # "Warder, Somali region": no qualifier
+                continue
+            gap = text[run[-1].end : m.start] if run else ""
+            if run and m.field == run[-1].field and self._qualifier_gap(gap):
+                run.append(m)
+                continue
+            if len(run) > 1 and not _LIST_END.match(text[run[-1].end : m.start]):
+                chains.append(run)
+            run = [m]
+        if len(run) > 1:
+            chains.append(run)
+        return chains
+
+    def _qualifier_gap(self, gap: str) -> bool:
+        """Commas or an opening bracket, with at most a few names or cue words between
+        ("Burgersfort (Sekhukhune, Limpopo)", "La Concordia parish, San Cristobal")."""
+        if "," not in gap and "(" not in gap:
+            return False
+        if ")" in gap or ";" in gap or "." in gap.replace("..", ""):
+            return False
+        words = _WORD.findall(gap)
+        if len(words) > QUALIFIER_GAP_WORDS:
+            return False
+        return all(w[:1].isupper() or w.lower() in self.name_cues for w in words)
+
+    def _large_city(self, m: Mention) -> bool:
+        entries, primary = self.gaz.entries, self.gaz.primary_keys
+        return any(
+            entries[i].feature == "city"
+            and primary[i] == m.key
+            and entries[i].population >= EMBEDDED_MIN_POPULATION
+            for i in m.candidates
+        )
+
+    def _qualifies(self, q: Mention, m: Mention) -> bool:
+        """Whether ``q`` can qualify ``m``: a region or a country qualifies a town; a name
+        that may also be a region or a country is qualified only when one of its candidates
+        lies inside ``q`` ("Indiana, Ill." are two states)."""
+        entries = self.gaz.entries
+        if not any(entries[i].feature in ("admin1", "country") for i in q.candidates):
+            return False
+        if all(entries[i].feature == "city" for i in m.candidates):
+            return True
+        return any(
+            entries[i].feature != "country" and self.gaz.within(i, q.candidates)
+            for i in m.candidates
+        )
+
+    def _stands_alone(self, doc: Doc, m: Mention) -> bool:
+        """False for a name that is not a place on its own: "the Juba river" (a natural
+        feature), "Natal" of "KwaZulu-Natal", "Teresa" of "Santa Teresa del Tuy" (part of a
+        longer name), "Colonia" of "Colonia Moises Saenz" (a common noun of another language
+        heading a name)."""
+        if m.source in ("dateline", "qualifier", "demonym"):
+            return True
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        return (
-            span is not None and span.end < len(doc) and doc[span.end].lower_ in self.feature_cues
+        if span is None:
+            return True
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and nxt.lower_ in self.feature_cues:
+            return False
+        if m.key in self.generic_nouns and nxt is not None and nxt.text[:1].isupper():
+            return False
+        if m.key in self.date_words and _next_to_number(span):
+            return False  # "9 May 2020": not the town of May
+        return not self._inside_longer_name(span, m)
+
+    def _inside_longer_name(self, span: Span, m: Mention) -> bool:
+        doc, start, end = span.doc, span.start, span.end
+        compound = _hyphen_compound(span)
+        if (compound.start, compound.end) != (start, end) and not self._joined(compound):
+            # "Mogadishu-Wadajir district": a large city before the name of its part
+            return not (compound.start == start and self._large_city(m))
+        if end + 1 < len(doc) and _particle(doc[end]) and doc[end + 1].text[:1].isupper():
+            return True
+        if end + 2 < len(doc) and _particle(doc[end]) and _particle(doc[end + 1]):
+            return doc[end + 2].text[:1].isupper()
+        countries = any(self.gaz.entries[i].feature == "country" for i in m.candidates)
+        return (  # "Ecatzingo de Hidalgo", not "the Tour de France"
+            not countries
+            and start >= 2
+            and _particle(doc[start - 1])
+            and doc[start - 2].is_alpha
+            and doc[start - 2].text[:1].isupper()
         )
 
     def _add_evidence(self, doc: Doc, m: Mention, sentence_starts: set[int]) -> None:
@@ -396,6 +568,8 @@ class MentionFinder:
             return
         if m.qualifier is not None:
             m.evidence += 1.5
+        if m.qualifies or (m.is_weak and self._after_a_name(span, m)):
+            m.evidence += 1.0
         prev = doc[span.start - 1] if span.start > 0 else None
         nxt = doc[span.end] if span.end < len(doc) else None
         if nxt is not None and nxt.lower_ in self.admin_cues:
@@ -413,6 +587,18 @@ class MentionFinder:
             if span.start in sentence_starts:
                 m.evidence -= 0.5
             m.quality = min(0.9, WEAK_QUALITY + 0.1 * (m.evidence - 1.0))
+
+    def _after_a_name(self, span: Span, m: Mention) -> bool:
+        """ "Bhagwanpur (Uttarakhand)", "Makhanpur, Uttarakhand": a region written after a
+        name that the gazetteer may lack, in brackets or after a comma."""
+        doc, i = span.doc, span.start
+        if i < 2 or doc[i - 1].text not in ("(", ","):
+            return False
+        prev = doc[i - 2]
+        regions = ("admin1", "country")
+        return _capitalised_propn(prev) and any(
+            self.gaz.entries[c].feature in regions for c in m.candidates
+        )
 
     def _preposition(self, span: Span) -> float:
         """1 when a strong locative preposition governs the name ("into Tal Afar", also through
@@ -460,6 +646,12 @@ def _mention(
     )
 
 
+_SEPARATORS = {",", "(", ")", ";"}
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# after a run of names: more names, then "and"/"or" ("Copenhagen, Hamburg, Brasov and Mannheim")
+_LIST_END = re.compile(r"(?:\s*,\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*\s*,?\s*(?:and|or|&)\s")
+
+
 def _demonym_key(text: str) -> str:
     return "demonym:" + name_key(text)
 
@@ -479,17 +671,108 @@ def _modifies_a_noun(tok: Token) -> bool:
 
 
 def _comma_parts(ent: Span) -> list[Span]:
-    """An entity split at its commas ("Tripoli, Lebanon" -> "Tripoli", "Lebanon")."""
+    """An entity split at its commas and brackets ("Tripoli, Lebanon" -> "Tripoli", "Lebanon";
+    "Chatsworth (eThekwini" -> "Chatsworth", "eThekwini")."""
     parts: list[Span] = []
     start = ent.start
     for tok in ent:
-        if tok.text == ",":
+        if tok.text in _SEPARATORS:
             if tok.i > start:
                 parts.append(ent.doc[start : tok.i])
             start = tok.i + 1
     if start < ent.end:
         parts.append(ent.doc[start : ent.end])
     return parts
+
+
+def _attached_hyphen(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is a hyphen joining two parts of a name, with no space: both parts
+    capitalised words of two letters or more, not acronyms, or a connector between two such
+    words ("Pul-e-Charkhi"). "Northbrook-based", "R-Charleston" (a party and a state),
+    "NATO-Russia" join no names."""
+    if not _bare_hyphen(doc, i):
+        return False
+    left, right = doc[i - 1], doc[i + 1]
+    if _name_part(left) and _name_part(right):
+        return True
+    if _name_part(left) and right.lower_ in HYPHEN_CONNECTORS:
+        return _bare_hyphen(doc, i + 2) and _name_part(doc[i + 3])
+    if left.lower_ in HYPHEN_CONNECTORS and _name_part(right):
+        return i >= 3 and _bare_hyphen(doc, i - 2) and _name_part(doc[i - 3])
+    return False
+
+
+def _bare_hyphen(doc: Doc, i: int) -> bool:
+    """A hyphen between two words, with no space on either side."""
+    return (
+        0 < i < len(doc) - 1
+        and doc[i].text in HYPHENS
+        and not doc[i - 1].whitespace_
+        and not doc[i].whitespace_
+        and doc[i - 1].is_alpha
+        and doc[i + 1].is_alpha
+    )
+
+
+def _name_part(tok: Token) -> bool:
+    return tok.is_alpha and len(tok) > 1 and tok.text[:1].isupper() and not tok.text.isupper()
+
+
+def _hyphen_compound(span: Span) -> Span:
+    """``span`` widened to the hyphenated compound it is part of ("Natal" -> "KwaZulu-Natal");
+    an Arabic article before a hyphen ("Al-Qaim") is not a name of its own."""
+    doc, start, end = span.doc, span.start, span.end
+    while start >= 2 and _attached_hyphen(doc, start - 1):
+        if doc[start - 2].lower_ in HYPHEN_ARTICLES:
+            break
+        start -= 2
+    while end + 1 < len(doc) and _attached_hyphen(doc, end):
+        end += 2
+    return doc[start:end]
+
+
+def _hyphen_compounds(name: Span) -> list[Span]:
+    """The hyphenated compounds inside ``name`` ("University of Wisconsin-Milwaukee" ->
+    "Wisconsin-Milwaukee")."""
+    doc, out, i = name.doc, [], name.start
+    while i < name.end:
+        if i + 1 < name.end and _attached_hyphen(doc, i + 1):
+            compound = _hyphen_compound(doc[i : i + 1])
+            out.append(compound)
+            i = compound.end
+        else:
+            i += 1
+    return out
+
+
+def _hyphen_pieces(compound: Span) -> list[Span]:
+    """The parts of a hyphenated compound ("Kabul-Kandahar" -> "Kabul", "Kandahar")."""
+    doc, pieces, start = compound.doc, [], compound.start
+    for tok in compound:
+        if _attached_hyphen(doc, tok.i) and doc[tok.i - 1].lower_ not in HYPHEN_ARTICLES:
+            if tok.i > start:
+                pieces.append(doc[start : tok.i])
+            start = tok.i + 1
+    if start < compound.end:
+        pieces.append(doc[start : compound.end])
+    return pieces
+
+
+def _short_form(key: str, entry: Entry, primary: str) -> bool:
+    """A region named by the first words of its full name ("Michoacan" for "Michoacán de
+    Ocampo")."""
+    return entry.feature == "admin1" and len(key) >= 6 and primary.startswith(key + " ")
+
+
+def _next_to_number(span: Span) -> bool:
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return any(t is not None and t.like_num for t in (before, after))
+
+
+def _particle(tok: Token) -> bool:
+    return tok.text in NAME_PARTICLES or tok.text in CAPITAL_PARTICLES
 
 
 def _sentence_starts(doc: Doc) -> set[int]:

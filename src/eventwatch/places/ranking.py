@@ -222,7 +222,7 @@ class Ranker:
             if entry.feature == "city" and entry.admin1:
                 score += w.admin_context * admins.get((entry.country, entry.admin1), 0.0)
         if group.qualifiers:
-            inside = any(self._within(entry, q) for q in group.qualifiers)
+            inside = any(self.gaz.within(index, q) for q in group.qualifiers)
             score += w.qualifier if inside else -w.qualifier_miss
         return score + self._cues(index, entry, group)
 
@@ -255,15 +255,5 @@ class Ranker:
         for i in group.candidates:
             e = self.gaz.entries[i]
             if e.feature == "city" and (e.country, e.admin1) == (region.country, region.admin1):
-                return True
-        return False
-
-    def _within(self, entry: Entry, qualifier: tuple[int, ...]) -> bool:
-        """Whether ``entry`` lies in one of the qualifier's candidate countries or regions."""
-        for i in qualifier:
-            q = self.gaz.entries[i]
-            if q.feature == "country" and entry.country == q.country:
-                return True
-            if q.feature == "admin1" and (entry.country, entry.admin1) == (q.country, q.admin1):
                 return True
         return False

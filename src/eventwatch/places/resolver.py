@@ -27,6 +27,8 @@ PRECISION = {
     "continent": "continent",
 }
 CONTEXT_SHARE = 0.25  # country share that lets an unmarked name NER mislabelled ORG be a place
+STRAY_LEADING_SHARE = 0.5  # an article this much about one country ...
+STRAY_SHARE = 0.2  # ... loses weakly named towns of countries with less than this share
 TITLE_WEIGHT = 2.0  # focus weight of a title mention
 HINT_WEIGHT = 0.5  # focus weight of a demonym
 DATELINE_WEIGHT = 1.0  # focus weight the dateline adds to its place's mention
@@ -80,6 +82,7 @@ class PlaceResolver:
         accepted = self._accept(found)
         groups = make_groups(accepted)
         self.ranker.rank(groups, found.hints)
+        self._drop_strays(groups, found)
         places = self._places(groups)
         return places, self._focus(article, places, found, groups)
 
@@ -125,6 +128,21 @@ class PlaceResolver:
                 accepted.append(m)
         accepted.sort(key=lambda m: m.order)
         return accepted
+
+    def _drop_strays(self, groups: list[Group], found: Found) -> None:
+        """Drop a town named only by weak mentions (a name the NER model did not call a place)
+        that lies in a country the article hardly concerns while it is mostly about another:
+        "the Don Samuel neighbourhood in Barinas" is not Don Samuel in Mexico."""
+        shares = self._country_shares(groups, found)
+        if not shares or max(shares.values()) < STRAY_LEADING_SHARE:
+            return
+        entries = self.gazetteer.entries
+        for group in groups:
+            if group.best is None or any(m.strong for m in group.mentions):
+                continue
+            entry = entries[group.best]
+            if entry.feature == "city" and shares.get(entry.country or "", 0.0) < STRAY_SHARE:
+                group.ranked = []
 
     def _country_shares(self, groups: list[Group], found: Found) -> dict[str, float]:
         weights: dict[str, float] = defaultdict(float)
