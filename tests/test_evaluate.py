@@ -183,3 +183,17 @@ def test_plover_and_petrarch_on_our_own_records(tmp_path: Path, nlp: Language) -
     assert plover.metric("actor_country").value == 1.0
     assert petrarch.metric("triple_recall").value == 1.0
     assert petrarch.metric("triple_precision").value == 1.0
+
+
+def test_the_floors_file_names_known_datasets_and_metrics() -> None:
+    """The committed floors gate real metrics: a typo would silently gate nothing."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "floors.json"
+    floors = json.loads(path.read_text(encoding="utf-8"))
+    assert set(floors) <= set(DATASETS)
+    for values in floors.values():
+        assert values and all(0.0 <= v <= 1.0 for v in values.values())
+    assert floors["plover_gsr"]["macro_f1"] >= 0.5
+    results = json.loads((path.parent / "eval.json").read_text(encoding="utf-8"))["datasets"]
+    for name, values in floors.items():
+        keys = {m["key"] for m in results[name]["metrics"]}
+        assert set(values) <= keys, f"{name}: floors for unknown metrics {set(values) - keys}"

@@ -3,7 +3,8 @@
 Each command reads the settings (``--config`` file, environment, options), calls one library
 function and prints its result. Domain errors (:class:`eventwatch.errors.EventwatchError`) become a
 one-line message and exit code 1 here, at the edge, and nowhere else. Exit codes: 0 success,
-1 error, 2 bad usage, 3 a run finished but more articles failed than ``--max-failed-ratio`` allows.
+1 error, 2 bad usage, 3 a run finished but more articles failed than ``--max-failed-ratio`` allows,
+4 ``eval --floors``: a score fell below its floor.
 """
 
 from __future__ import annotations
