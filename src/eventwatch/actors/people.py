@@ -83,6 +83,11 @@ class PeopleFinder:
         if name is None and not (title.bare or base is not None):
             return None
         country, sector, code = self._affiliation_fields(base, title_sector)
+        if name is not None and country is None:  # "President Joe Biden": a known person
+            known = self._first_hit(name[0], name[1])
+            entity = known.target.entity if known is not None else None
+            if entity is not None and entity.kind == "person":
+                country, sector, code = entity.country, entity.sector, entity.code
         title_text = doc[hit.start : hit.end].text
         if name is not None:
             person = doc[name[0] : name[1]]
