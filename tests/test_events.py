@@ -838,6 +838,14 @@ def test_statements_and_joint_actions(code: Coder, text: str, want: Want) -> Non
     assert_coded(code(text), want)
 
 
+def test_a_statement_covers_only_the_action_it_announces(code: Coder) -> None:
+    """The fighting of the force the troops would reinforce is not offered, so not threatened."""
+    article = code("Kenya offered to send 500 police officers to reinforce the mission fighting "
+                   "the gangs in Port-au-Prince.")  # fmt: skip
+    assert_coded(article, Want("AGREE", actor="KEN", trigger="offered"))
+    assert not [e for e in article.events if e.event_type == "THREATEN"], describe(article.events)
+
+
 def test_an_announced_action_stays_planned_beside_its_statement(code: Coder) -> None:
     article = code("Kenya offered to send 500 police officers to the multinational mission.")
     assert_coded(article, Want("MOBILIZE", modality="planned"))

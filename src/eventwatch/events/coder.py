@@ -369,7 +369,7 @@ class EventCoder:
             first, second = events
             first.recipient, second.recipient = second.actor, first.actor
         events = joint_events(self.lex, self._lemma(trig.token), entry.type, events, article)
-        said = statement_of(self.lex.statements, entry.type, cue)
+        said = statement_of(self.lex.statements, entry.type, cue, trig.clause)
         if said is not None:
             kind, word = said
             events += [stated_event(ev, kind, word, sent, article) for ev in events]

@@ -33,13 +33,18 @@ def phrasal_lemma(token: Token) -> str:
 
 
 # ---------------------------------------------------------------------------- statements
-def statement_of(st: Statements, event_type: str, cue: ModalityCue) -> tuple[str, Token] | None:
-    """The statement PLOVER codes beside an announced action of ``event_type`` whose modality
-    ``cue`` decided, as (type, its word): "offered to send troops" -> AGREE ("offered");
-    "refused to meet" -> REJECT ("refused"); "will not accept" -> REJECT ("accept"); "will
-    withdraw unless ..." -> THREATEN ("withdraw"); "will extend the curfew" -> THREATEN."""
+def statement_of(
+    st: Statements, event_type: str, cue: ModalityCue, clause: Token
+) -> tuple[str, Token] | None:
+    """The statement PLOVER codes beside an announced action of ``event_type`` (whose clause
+    verb is ``clause``) whose modality ``cue`` decided, as (type, its word): "offered to send
+    troops" -> AGREE ("offered"); "refused to meet" -> REJECT ("refused"); "will not accept" ->
+    REJECT ("accept"); "will withdraw unless ..." -> THREATEN ("withdraw"); "will extend the
+    curfew" -> THREATEN. The word must govern the action itself, not a phrase inside one of
+    its arguments ("offered to send troops to reinforce the force *fighting* the militants":
+    the fighting is not offered)."""
     word = cue.token
-    if event_type in st.statement_types or word is None:
+    if event_type in st.statement_types or word is None or not _governs(word, clause):
         return None
     if cue.modality == Modality.NEGATED:
         return _refusal(st, word)
@@ -55,6 +60,30 @@ def statement_of(st: Statements, event_type: str, cue: ModalityCue) -> tuple[str
     if lemma in st.readiness and event_type in st.conflictual:
         return "MOBILIZE", word
     return None
+
+
+# the links through which a word of commitment or refusal governs the action it announces
+CLAUSE_LINKS = frozenset(
+    {"xcomp", "ccomp", "conj", "advcl", "dobj", "pcomp", "pobj", "prep", "acomp", "oprd"}
+)
+
+
+def _governs(word: Token, clause: Token) -> bool:
+    """Is ``clause`` reached from ``word`` down a chain of clauses (complements, conjuncts,
+    purpose clauses, an infinitive on an object: "dismissed an appeal *to lay down* arms"), or
+    is ``word`` one of its own auxiliaries or negations? A participle on a noun is not ("sent
+    troops to reinforce the force *fighting* militants": the fighting is not offered)."""
+    if word.head.i == clause.i and word.dep_ in ("aux", "neg"):
+        return True
+    current, steps = clause, 0
+    while current.i != word.i and steps < 6:
+        infinitive = current.dep_ in ("acl", "relcl") and any(
+            c.lower_ == "to" for c in current.children
+        )
+        if not infinitive and current.dep_ not in CLAUSE_LINKS:
+            return False
+        current, steps = current.head, steps + 1
+    return current.i == word.i
 
 
 def _refusal(st: Statements, word: Token) -> tuple[str, Token] | None:
