@@ -9,6 +9,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from eventwatch.config import PlaceSettings
 from eventwatch.errors import DataFileError
 from eventwatch.places import (
     CountryHint,
@@ -24,6 +25,7 @@ from eventwatch.places import (
 from eventwatch.places import cache as gazetteer_cache
 from eventwatch.places.normalize import name_key, similarity, skeleton, usable_alternate
 from eventwatch.places.ranking import Group, make_groups
+from eventwatch.places.small import SmallPlaces
 from eventwatch.records import Article, Place, Precision, Span
 
 # ---------------------------------------------------------------------- hand-built gazetteer
@@ -596,3 +598,134 @@ def test_a_list_of_towns_is_not_a_chain_of_qualifiers(
     body = "Heavy rain flooded streets in Kabul, Kandahar and Herat on Thursday, officials said."
     places = _by_text(_resolve(nlp, resolver, body)[0])
     assert places["Kabul"].feature == "city" and places["Kabul"].country == "AFG"
+
+
+# ---------------------------------------------------------------------- the small tier
+
+
+def _small_city(gid: int, name: str, code: str, admin1: str, population: int, alt=()) -> dict:
+    return {
+        "geonameid": gid,
+        "name": name,
+        "countrycode": code,
+        "admin1code": admin1,
+        "latitude": 36.1 + gid / 1000,
+        "longitude": 43.1,
+        "population": population,
+        "alternatenames": list(alt),
+    }
+
+
+# invented villages: one name in two Iraqi regions, one in the Tripoli region of Libya
+SMALL_TOWNS = [
+    _small_city(901, "Qaryat Zahra", "IQ", "15", 3_000, alt=["Qariat Zahra", "Flower Village"]),
+    _small_city(902, "Qaryat Zahra", "IQ", "01", 8_000),
+    _small_city(903, "Suq Jadid", "LY", "77", 2_500),
+    _small_city(904, "Ramon", "IQ", "15", 1_500),
+]
+
+
+@pytest.fixture()
+def tiered() -> Gazetteer:
+    tier = SmallPlaces()
+    for town in SMALL_TOWNS:
+        tier.add(town)
+    tier.freeze()
+    return Gazetteer([e for e, _ in ENTRIES], [n for _, n in ENTRIES], small=tier)
+
+
+def _region_mention(gaz: Gazetteer, text: str, name: str) -> Mention:
+    return _mention(gaz, name, start=text.index(name))
+
+
+def test_small_tier_is_compact_and_keeps_alike_spellings_only() -> None:
+    tier = SmallPlaces()
+    for town in SMALL_TOWNS:
+        tier.add(town)
+    assert len(tier) == 4 and tier.rows("qaryat zahra") == (0, 1)
+    assert tier.rows("qariat zahra") == (0,)  # a spelling of the main name
+    assert tier.rows("flower village") == ()  # a translation is not kept
+    row = tier.row(2)
+    assert (row.name, row.country, row.admin1, row.geonameid) == ("Suq Jadid", "LY", "77", 903)
+
+
+def test_qualified_lookup_stays_inside_the_region(tiered: Gazetteer) -> None:
+    nineveh = tiered.admin1[("IQ", "15")]
+    found = tiered.qualified("qaryat zahra", [nineveh])
+    assert [(tiered.entries[i].geonameid, tiered.entries[i].admin1_name) for i in found] == [
+        (901, "Nīnawá")
+    ]
+    assert tiered.qualified("qaryat zahra", [nineveh]) == found  # materialised once
+    iraq = tiered.countries["IQ"]
+    assert len(tiered.qualified("qaryat zahra", [iraq])) == 2
+    assert tiered.qualified("qaryat zahra", [tiered.countries["LY"]]) == ()
+    assert tiered.lookup("qaryat zahra") == ()  # never a candidate of a free-standing name
+
+
+def test_a_town_before_its_region_comes_from_the_small_tier(tiered: Gazetteer) -> None:
+    text = "Gunmen attacked a checkpoint in Qaryat Zahra, Nineveh, on Monday."
+    doc = spacy.blank("en")(text)
+    region = _region_mention(tiered, text, "Nineveh")
+    finder = MentionFinder(tiered)
+    [town] = finder._small_mentions(doc, "body", [region])
+    assert town.text == "Qaryat Zahra" and town.qualifier is region and region.qualifies
+    assert [tiered.entries[i].geonameid for i in town.candidates] == [901]
+    assert finder._link_qualifiers(doc, [town, region]) == [town, region]
+
+
+def test_a_large_city_as_qualifier_stands_for_its_region(tiered: Gazetteer) -> None:
+    text = "Shells landed near Suq Jadid, Tripoli, late on Sunday."
+    doc = spacy.blank("en")(text)
+    city = _region_mention(tiered, text, "Tripoli")
+    city.candidates = tuple(i for i in city.candidates if tiered.entries[i].feature == "city")
+    [town] = MentionFinder(tiered)._small_mentions(doc, "body", [city])
+    assert [tiered.entries[i].geonameid for i in town.candidates] == [903]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen attacked Qaryat Zahra on Monday, Nineveh officials said.",  # no comma chain
+        "Gunmen attacked a checkpoint in Qaryat Zahra, Texas, on Monday.",  # not in that region
+        "Protesters marched in San Ramon de Ramon, Nineveh, on Friday.",  # part of a longer name
+    ],
+)
+def test_no_small_place_without_its_region(tiered: Gazetteer, text: str) -> None:
+    doc = spacy.blank("en")(text)
+    name = "Texas" if "Texas" in text else "Nineveh"
+    assert (
+        MentionFinder(tiered)._small_mentions(doc, "body", [_region_mention(tiered, text, name)])
+        == []
+    )
+
+
+def test_the_small_tier_is_a_setting_and_part_of_the_cache_key() -> None:
+    assert PlaceSettings().qualified_min_population == 1_000
+    assert gazetteer_cache.fingerprint(15_000, True, 1_000) != gazetteer_cache.fingerprint(
+        15_000, True, 0
+    )
+
+
+def test_real_gazetteer_has_a_small_tier(resolver: PlaceResolver) -> None:
+    gaz = resolver.gazetteer
+    assert gaz.small is not None and len(gaz.small) > 100_000
+    rows = gaz.small.rows("zermatt")
+    assert rows and not gaz.lookup("zermatt")
+    assert all(1_000 <= gaz.small.row(r).population < 15_000 for r in rows)
+
+
+@pytest.mark.model
+def test_a_small_town_written_with_its_region_is_found(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = "An avalanche buried two hikers above Zermatt, Valais, on Saturday, rescuers said."
+    places, focus = _resolve(nlp, resolver, body)
+    zermatt = _by_text(places)["Zermatt"]
+    assert zermatt.country == "CHE" and zermatt.feature == "city" and zermatt.lat is not None
+    assert focus is not None and focus.name == "Zermatt"
+
+
+@pytest.mark.model
+def test_a_small_town_alone_stays_out(nlp: Language, resolver: PlaceResolver) -> None:
+    body = "An avalanche buried two hikers above Zermatt on Saturday, rescuers said."
+    assert "Zermatt" not in _by_text(_resolve(nlp, resolver, body)[0])

@@ -57,6 +57,12 @@ class EventSettings(_Section):
 
 class PlaceSettings(_Section):
     min_population: int = Field(15_000, ge=0, description="smallest city considered")
+    qualified_min_population: int = Field(
+        1_000,
+        ge=0,
+        description="smallest place considered for a name qualified by its region "
+        "('Pipri, Kaushambi (UP)'); 0 disables this small tier",
+    )
 
 
 class StoreSettings(_Section):

@@ -365,7 +365,11 @@ def _evaluate(ctx: EvalContext, name: str, path: Path, targets: dict[str, float]
         label=name,
     )
     result = DatasetResult(name, TITLES[name], records=sum(len(d.toponyms) for d in docs))
-    country = GoldCountry(load_gazetteer(ctx.settings.places.min_population))
+    places = ctx.settings.places
+    gazetteer = load_gazetteer(
+        places.min_population, qualified_min_population=places.qualified_min_population
+    )
+    country = GoldCountry(gazetteer)
     groups = geo_labels().groups.get(name, {})
     tally = GeoTally()
     for doc, article in zip(docs, articles, strict=True):

@@ -14,6 +14,7 @@ from eventwatch.places.knowledge import PlacesKnowledge, packaged_knowledge, rea
 from eventwatch.places.mentions import CountryHint, Mention, MentionFinder
 from eventwatch.places.ranking import Group, Ranker, Weights
 from eventwatch.places.resolver import PlaceResolver
+from eventwatch.places.small import SmallPlaces
 
 __all__ = [
     "CountryHint",
@@ -25,6 +26,7 @@ __all__ = [
     "PlaceResolver",
     "PlacesKnowledge",
     "Ranker",
+    "SmallPlaces",
     "Weights",
     "default_cache_dir",
     "load_gazetteer",

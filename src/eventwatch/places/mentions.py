@@ -17,14 +17,14 @@ that they are not counted twice.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from eventwatch.dateline import find_dateline
-from eventwatch.places.gazetteer import Entry, Gazetteer
+from eventwatch.places import tokens as tk
+from eventwatch.places.gazetteer import Gazetteer
 from eventwatch.places.normalize import name_key, similarity
 from eventwatch.records import TextField
 
@@ -38,18 +38,9 @@ DEMONYM_QUALITY = 0.8
 EMBEDDING_LABELS = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
 EMBEDDED_QUALITY = 0.6
 EMBEDDED_MIN_POPULATION = 100_000
-MODIFIER_DEPS = {"amod", "compound", "nmod", "nummod", "npadvmod"}
-HYPHENS = {"-", "‐", "‑"}
-# lower-case words that join the parts of one Romance-language name ("Santa Teresa del Tuy",
-# "Cerro de Pasco", "Barra de Sao Miguel"): a name written next to one is part of a longer name
-NAME_PARTICLES = {"de", "del", "da", "do", "dos", "das", "di", "du", "des", "la", "las", "los"}
-CAPITAL_PARTICLES = {"De", "Del", "Dos", "Das"}
-# Arabic articles written before a hyphen ("al-Qaim"): the hyphen does not join two names
-HYPHEN_ARTICLES = {"al", "el", "ar", "as", "ad", "an", "at", "az", "ash", "adh", "ath", "ul"}
-# lower-case words between two hyphens inside one name ("Pul-e-Charkhi", "Mazar-i-Sharif")
-HYPHEN_CONNECTORS = {"e", "i", "o", "a", "u", "ul", "ud", "ur", *HYPHEN_ARTICLES}
 QUALIFIER_NEAR_KM = 250.0  # a town "in" a region it is not in by GeoNames, but this close
 QUALIFIER_GAP_WORDS = 3  # at most this many unknown names between a place and its qualifier
+SMALL_SOURCE = "qualified"  # a small-tier place, found only before its qualifier
 
 
 @dataclass(slots=True)
@@ -133,9 +124,10 @@ class MentionFinder:
                 taken = {i for m in mentions for i in range(m.start, m.end)}
                 mentions.extend(self._proper_nouns(doc, taken))
             mentions = [m for m in mentions if self._stands_alone(doc, m)]
+            mentions.extend(self._small_mentions(doc, fld, mentions))
             mentions.sort(key=lambda m: m.start)
             mentions = self._link_qualifiers(doc, mentions)
-            starts = _sentence_starts(doc)
+            starts = tk.sentence_starts(doc)
             for m in mentions:
                 self._add_evidence(doc, m, starts)
             found.mentions.extend(mentions)
@@ -155,7 +147,7 @@ class MentionFinder:
         if mention is None:
             return None
         mention.start, mention.end, mention.text = start, end, doc.text[start:end]
-        self._add_evidence(doc, mention, _sentence_starts(doc))
+        self._add_evidence(doc, mention, tk.sentence_starts(doc))
         return mention
 
     def _demonym_mention(self, span: Span, fld: TextField) -> Mention | None:
@@ -163,7 +155,7 @@ class MentionFinder:
         rows = self._demonym_rows(span.text.strip())
         if not rows:
             return None
-        return _mention(span, fld, _demonym_key(span.text), rows, "demonym", 0.8, True)
+        return _mention(span, fld, tk.demonym_key(span.text), rows, "demonym", 0.8, True)
 
     def _demonym_rows(self, form: str) -> tuple[int, ...]:
         """The country (or continent) entries a demonym names ("Iraqi", "European")."""
@@ -182,7 +174,7 @@ class MentionFinder:
                 continue
             if tok.ent_type_ in ("GPE", "LOC", "FAC") or not tok.text[:1].isupper():
                 continue  # "the French Quarter", "the British Embassy": a name of its own
-            if i > 0 and tok.ent_iob_ == "I" and _capitalised_propn(doc[i - 1]):
+            if i > 0 and tok.ent_iob_ == "I" and tk.capitalised_propn(doc[i - 1]):
                 continue  # "Percy French": part of a person's or a firm's name
             if i > 0 and doc[i - 1].text[:1].isupper() and doc[i - 1].lower_ in self.regional:
                 continue  # "Central American", "Latin American": a region, not the country
@@ -190,9 +182,9 @@ class MentionFinder:
             if span is None or not self._demonym_rows(span.text):
                 span = doc[i : i + 1]
             rows = self._demonym_rows(span.text)
-            if not rows or not _modifies_a_noun(span[-1]):
+            if not rows or not tk.modifies_a_noun(span[-1]):
                 continue
-            key = _demonym_key(span.text)
+            key = tk.demonym_key(span.text)
             out.append(_mention(span, fld, key, rows, "demonym", DEMONYM_QUALITY, True))
             skip_to = span.end
         return out
@@ -240,8 +232,8 @@ class MentionFinder:
                 continue  # "Iraqi": a demonym, counted as a hint; "Herat" (NORP): a name
             if fld == "title" and ent.label_ not in STRONG_LABELS and ent.label_ != "PERSON":
                 continue
-            for part in _comma_parts(ent):
-                whole = _hyphen_compound(part)
+            for part in tk.comma_parts(ent):
+                whole = tk.hyphen_compound(part)
                 if whole.start_char in done:
                     continue
                 done.add(whole.start_char)
@@ -259,8 +251,8 @@ class MentionFinder:
         if mention is not None:
             return [mention]
         pieces = [name]  # parts of a hyphenated name are dropped later (``_stands_alone``)
-        if any(_attached_hyphen(name.doc, t.i) for t in name) and self._joins_names(name):
-            pieces = _hyphen_pieces(name)
+        if any(tk.attached_hyphen(name.doc, t.i) for t in name) and self._joins_names(name):
+            pieces = tk.hyphen_pieces(name)
         out: list[Mention] = []
         for piece in pieces:
             mention = self._entity_part(piece, fld, label) if piece is not name else None
@@ -275,12 +267,12 @@ class MentionFinder:
         highway", "Fargo-Moorhead", "Wisconsin-Milwaukee", "US-China talks") rather than being
         one name each ("Mayo-Sava", "KwaZulu-Natal", "Wal-Mart"): the parts of each compound
         are places of one country, or all of them are countries."""
-        return all(self._joined(compound) for compound in _hyphen_compounds(name))
+        return all(self._joined(compound) for compound in tk.hyphen_compounds(name))
 
     def _joined(self, compound: Span) -> bool:
         shared: set[str | None] | None = None
         countries_only = True
-        for piece in _hyphen_pieces(compound):
+        for piece in tk.hyphen_pieces(compound):
             entries = [self.gaz.entries[i] for i in self.gaz.lookup(name_key(piece.text))]
             countries_only &= any(e.feature == "country" for e in entries)
             codes = {e.country for e in entries}
@@ -295,10 +287,10 @@ class MentionFinder:
         doc, i = name.doc, name.start
         while i < name.end:
             mention = None
-            if _capitalised_propn(doc[i]) or doc[i].text.isupper():
+            if tk.capitalised_propn(doc[i]) or doc[i].text.isupper():
                 for size in range(min(MAX_SCAN_TOKENS - 2, name.end - i), 0, -1):
                     span = doc[i : i + size]
-                    if _name_like(span) and (mention := self._prominent(span, fld)):
+                    if tk.name_like(span) and (mention := self._prominent(span, fld)):
                         break
             if mention is None:
                 i += 1
@@ -372,7 +364,7 @@ class MentionFinder:
         strong: bool = True,
         loose_ok: bool = False,
     ) -> Mention | None:
-        span = _strip_determiners(span)
+        span = tk.strip_determiners(span)
         if span is None:
             return None
         key = name_key(span.text)
@@ -394,7 +386,7 @@ class MentionFinder:
             candidates = tuple(
                 i
                 for i in candidates
-                if self._alike(key, primary[i]) or _short_form(key, entries[i], primary[i])
+                if self._alike(key, primary[i]) or tk.short_form(key, entries[i], primary[i])
             )
         if not candidates:
             return None
@@ -414,13 +406,13 @@ class MentionFinder:
         i, n = 0, len(doc)
         while i < n:
             tok = doc[i]
-            if not _capitalised_propn(tok) or tok.idx in taken or tok.ent_type_:
+            if not tk.capitalised_propn(tok) or tok.idx in taken or tok.ent_type_:
                 i += 1
                 continue
             mention = None
             for size in range(min(MAX_SCAN_TOKENS, n - i), 0, -1):
                 span = doc[i : i + size]
-                if not _name_like(span) or any(t.idx in taken or t.ent_type_ for t in span):
+                if not tk.name_like(span) or any(t.idx in taken or t.ent_type_ for t in span):
                     continue
                 mention = self._lookup(span, "body", "PROPN", WEAK_QUALITY, strong=False)
                 if mention is not None:
@@ -449,13 +441,125 @@ class MentionFinder:
                     m.qualifier, q.qualifies = q, True
         kept: list[Mention] = []
         for m in mentions:
+            if m.source == SMALL_SOURCE:  # found inside its qualifier (``_small_mentions``)
+                kept.append(m)
+                continue
             if m.qualifier is not None and m.source != "dateline":
-                inside = self._inside(m.candidates, m.qualifier.candidates)
+                region = m.qualifier.candidates
+                inside = self._inside(m.candidates, region)
+                if not inside:  # a small namesake of a larger place elsewhere
+                    inside = self.gaz.qualified(m.key, region)
                 if not inside:
                     continue
                 m.candidates = inside
             kept.append(m)
         return kept
+
+    # ------------------------------------------------------------------ small tier
+    def _small_mentions(self, doc: Doc, fld: TextField, mentions: list[Mention]) -> list[Mention]:
+        """Names the gazetteer lacks, written before a region, a country or a large city that
+        qualifies them ("in Pipri, Kaushambi (UP)", "village of Gadabo (Anzourou, Tillaberi)",
+        "near Marinka, Donetsk"), looked up in the small tier inside that region only
+        (``docs/places.md``, rule 16). Each comes linked to its qualifier."""
+        if self.gaz.small is None or not mentions:
+            return []
+        owner = {c: m for m in mentions for c in range(m.start, m.end)}
+        out: list[Mention] = []
+        for q in mentions:
+            areas = self._areas(q)
+            span = doc.char_span(q.start, q.end, alignment_mode="expand") if areas else None
+            if span is not None and not self._modifies_a_name(span):
+                out.extend(self._small_before(doc, fld, (span.start, q, areas), owner))
+        return out
+
+    def _modifies_a_name(self, span: Span) -> bool:
+        """ "Williams, U.S. Trade Representative": a capitalised word (not a unit word such as
+        "State") after the name makes it part of a title, not a qualifier."""
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        return (
+            nxt is not None
+            and not nxt.is_sent_start
+            and nxt.is_alpha
+            and nxt.text[:1].isupper()
+            and nxt.lower_ not in self.name_cues
+        )
+
+    def _areas(self, q: Mention) -> tuple[int, ...]:
+        """The regions a qualifier names: its country and region candidates, and the region of
+        its large cities ("Marinka, Donetsk": the Donetsk oblast)."""
+        gaz, out = self.gaz, []
+        for i in q.candidates:
+            e = gaz.entries[i]
+            if e.feature in ("admin1", "country"):
+                out.append(i)
+            elif e.feature == "city" and (e.capital or e.population >= EMBEDDED_MIN_POPULATION):
+                region = gaz.admin1.get((e.country, e.admin1))
+                if region is not None:
+                    out.append(region)
+        return tuple(dict.fromkeys(out))
+
+    def _small_before(
+        self,
+        doc: Doc,
+        fld: TextField,
+        target: tuple[int, Mention, tuple[int, ...]],
+        owner: dict[int, Mention],
+    ) -> list[Mention]:
+        """Walk back from the qualifier (``target``: its first token, the mention, its areas)
+        over commas, brackets, cue words and names, up to another qualifier; look up each
+        unknown name inside the areas. Each gap of the chain is checked as ``_link_qualifiers``
+        checks it."""
+        end, q, areas = target
+        out: list[Mention] = []
+        nearest, i, words = q.start, end - 1, 0  # ``nearest``: the next link of the chain
+        while i >= 0 and words <= QUALIFIER_GAP_WORDS:
+            tok, other = doc[i], owner.get(doc[i].idx)
+            if tok.text in (",", "("):
+                i -= 1
+            elif other is not None:
+                first = doc.char_span(other.start, other.end, alignment_mode="expand")
+                if first is None or self._areas(other):
+                    break  # a qualifier of the names before it
+                i, words, nearest = first.start - 1, 0, other.start
+            elif tok.lower_ in self.name_cues:
+                i, words = i - 1, words + 1
+            elif tk.small_name_token(tok):
+                start = _run_start(doc, i, owner)
+                found = None
+                glued = start > 0 and doc[start - 1].idx in owner  # "San Mateo| Atenco"
+                if not glued and self._qualifier_gap(doc.text[tok.idx + len(tok.text) : nearest]):
+                    found = self._small_lookup(doc[start : i + 1], fld, q, areas)
+                if found is None:
+                    i, words = start - 1, words + 1
+                    continue
+                out.append(found)
+                first = doc.char_span(found.start, found.end, alignment_mode="expand")
+                i, words, nearest = (first.start if first else start) - 1, 0, found.start
+            else:
+                break
+        return out
+
+    def _small_lookup(
+        self, run: Span, fld: TextField, q: Mention, areas: tuple[int, ...]
+    ) -> Mention | None:
+        """``run``, or its ending after leading function or unit words ("In Pipri", "Village
+        Gadabo"), when it names small places inside ``areas``: a mention qualified by ``q``."""
+        skip = self.gaz.common_words | self.generic_nouns | self.date_words
+        for k in range(len(run)):
+            if k and not (run[k - 1].is_stop or run[k - 1].lower_ in self.name_cues):
+                break  # drop only leading function or unit words, not "Newmarket" of "... Road"
+            span = run[k:]
+            key = name_key(span.text)
+            if k and tk.particle(run[k - 1]):
+                continue  # "Tuxtla" of "San Andres de Tuxtla": part of a longer name
+            if tk.particle(span[0]) or not key or key in skip or key.split()[0] in self.directions:
+                continue
+            candidates = self.gaz.qualified(key, areas)
+            if candidates:
+                mention = _mention(span, fld, key, candidates, SMALL_SOURCE, WEAK_QUALITY, False)
+                mention.qualifier, q.qualifies = q, True
+                return mention
+        return None
 
     def _inside(self, candidates: tuple[int, ...], region: tuple[int, ...]) -> tuple[int, ...]:
         """The candidates inside one of the regions, else those of the same country near one
@@ -482,7 +586,7 @@ class MentionFinder:
             if run and m.field == run[-1].field and self._qualifier_gap(gap):
                 run.append(m)
                 continue
-            if len(run) > 1 and not _LIST_END.match(text[run[-1].end : m.start]):
+            if len(run) > 1 and not tk.LIST_END.match(text[run[-1].end : m.start]):
                 chains.append(run)
             run = [m]
         if len(run) > 1:
@@ -496,7 +600,7 @@ class MentionFinder:
             return False
         if ")" in gap or ";" in gap or "." in gap.replace("..", ""):
             return False
-        words = _WORD.findall(gap)
+        words = tk.WORD.findall(gap)
         if len(words) > QUALIFIER_GAP_WORDS:
             return False
         return all(w[:1].isupper() or w.lower() in self.name_cues for w in words)
@@ -539,25 +643,25 @@ class MentionFinder:
             return False
         if m.key in self.generic_nouns and nxt is not None and nxt.text[:1].isupper():
             return False
-        if m.key in self.date_words and _next_to_number(span):
+        if m.key in self.date_words and tk.next_to_number(span):
             return False  # "9 May 2020": not the town of May
         return not self._inside_longer_name(span, m)
 
     def _inside_longer_name(self, span: Span, m: Mention) -> bool:
         doc, start, end = span.doc, span.start, span.end
-        compound = _hyphen_compound(span)
+        compound = tk.hyphen_compound(span)
         if (compound.start, compound.end) != (start, end) and not self._joined(compound):
             # "Mogadishu-Wadajir district": a large city before the name of its part
             return not (compound.start == start and self._large_city(m))
-        if end + 1 < len(doc) and _particle(doc[end]) and doc[end + 1].text[:1].isupper():
+        if end + 1 < len(doc) and tk.particle(doc[end]) and doc[end + 1].text[:1].isupper():
             return True
-        if end + 2 < len(doc) and _particle(doc[end]) and _particle(doc[end + 1]):
+        if end + 2 < len(doc) and tk.particle(doc[end]) and tk.particle(doc[end + 1]):
             return doc[end + 2].text[:1].isupper()
         countries = any(self.gaz.entries[i].feature == "country" for i in m.candidates)
         return (  # "Ecatzingo de Hidalgo", not "the Tour de France"
             not countries
             and start >= 2
-            and _particle(doc[start - 1])
+            and tk.particle(doc[start - 1])
             and doc[start - 2].is_alpha
             and doc[start - 2].text[:1].isupper()
         )
@@ -596,7 +700,7 @@ class MentionFinder:
             return False
         prev = doc[i - 2]
         regions = ("admin1", "country")
-        return _capitalised_propn(prev) and any(
+        return tk.capitalised_propn(prev) and any(
             self.gaz.entries[c].feature in regions for c in m.candidates
         )
 
@@ -646,166 +750,15 @@ def _mention(
     )
 
 
-_SEPARATORS = {",", "(", ")", ";"}
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-# after a run of names: more names, then "and"/"or" ("Copenhagen, Hamburg, Brasov and Mannheim")
-_LIST_END = re.compile(r"(?:\s*,\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*\s*,?\s*(?:and|or|&)\s")
-
-
-def _demonym_key(text: str) -> str:
-    return "demonym:" + name_key(text)
-
-
-def _modifies_a_noun(tok: Token) -> bool:
-    """Whether ``tok`` modifies a noun to its right, directly or as the first conjunct of
-    coordinated modifiers ("British and French troops")."""
-    seen = 0
-    while tok.dep_ == "conj" and tok.head is not tok and seen < 3:
-        tok, seen = tok.head, seen + 1
-    head = tok.head
-    return (
-        tok.dep_ in MODIFIER_DEPS
-        and head.i > tok.i
-        and head.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
-    )
-
-
-def _comma_parts(ent: Span) -> list[Span]:
-    """An entity split at its commas and brackets ("Tripoli, Lebanon" -> "Tripoli", "Lebanon";
-    "Chatsworth (eThekwini" -> "Chatsworth", "eThekwini")."""
-    parts: list[Span] = []
-    start = ent.start
-    for tok in ent:
-        if tok.text in _SEPARATORS:
-            if tok.i > start:
-                parts.append(ent.doc[start : tok.i])
-            start = tok.i + 1
-    if start < ent.end:
-        parts.append(ent.doc[start : ent.end])
-    return parts
-
-
-def _attached_hyphen(doc: Doc, i: int) -> bool:
-    """Whether token ``i`` is a hyphen joining two parts of a name, with no space: both parts
-    capitalised words of two letters or more, not acronyms, or a connector between two such
-    words ("Pul-e-Charkhi"). "Northbrook-based", "R-Charleston" (a party and a state),
-    "NATO-Russia" join no names."""
-    if not _bare_hyphen(doc, i):
-        return False
-    left, right = doc[i - 1], doc[i + 1]
-    if _name_part(left) and _name_part(right):
-        return True
-    if _name_part(left) and right.lower_ in HYPHEN_CONNECTORS:
-        return _bare_hyphen(doc, i + 2) and _name_part(doc[i + 3])
-    if left.lower_ in HYPHEN_CONNECTORS and _name_part(right):
-        return i >= 3 and _bare_hyphen(doc, i - 2) and _name_part(doc[i - 3])
-    return False
-
-
-def _bare_hyphen(doc: Doc, i: int) -> bool:
-    """A hyphen between two words, with no space on either side."""
-    return (
-        0 < i < len(doc) - 1
-        and doc[i].text in HYPHENS
-        and not doc[i - 1].whitespace_
-        and not doc[i].whitespace_
-        and doc[i - 1].is_alpha
-        and doc[i + 1].is_alpha
-    )
-
-
-def _name_part(tok: Token) -> bool:
-    return tok.is_alpha and len(tok) > 1 and tok.text[:1].isupper() and not tok.text.isupper()
-
-
-def _hyphen_compound(span: Span) -> Span:
-    """``span`` widened to the hyphenated compound it is part of ("Natal" -> "KwaZulu-Natal");
-    an Arabic article before a hyphen ("Al-Qaim") is not a name of its own."""
-    doc, start, end = span.doc, span.start, span.end
-    while start >= 2 and _attached_hyphen(doc, start - 1):
-        if doc[start - 2].lower_ in HYPHEN_ARTICLES:
+def _run_start(doc: Doc, end: int, owner: dict[int, Mention]) -> int:
+    """The first token of the name ending at token ``end``: capitalised words, with name
+    particles inside ("Vertente do Lerio"), none of them part of a mention."""
+    start = end
+    while start > 0 and end - start < MAX_SCAN_TOKENS - 1:
+        prev = doc[start - 1]
+        if prev.idx in owner or not (tk.small_name_token(prev) or tk.particle(prev)):
             break
-        start -= 2
-    while end + 1 < len(doc) and _attached_hyphen(doc, end):
-        end += 2
-    return doc[start:end]
-
-
-def _hyphen_compounds(name: Span) -> list[Span]:
-    """The hyphenated compounds inside ``name`` ("University of Wisconsin-Milwaukee" ->
-    "Wisconsin-Milwaukee")."""
-    doc, out, i = name.doc, [], name.start
-    while i < name.end:
-        if i + 1 < name.end and _attached_hyphen(doc, i + 1):
-            compound = _hyphen_compound(doc[i : i + 1])
-            out.append(compound)
-            i = compound.end
-        else:
-            i += 1
-    return out
-
-
-def _hyphen_pieces(compound: Span) -> list[Span]:
-    """The parts of a hyphenated compound ("Kabul-Kandahar" -> "Kabul", "Kandahar")."""
-    doc, pieces, start = compound.doc, [], compound.start
-    for tok in compound:
-        if _attached_hyphen(doc, tok.i) and doc[tok.i - 1].lower_ not in HYPHEN_ARTICLES:
-            if tok.i > start:
-                pieces.append(doc[start : tok.i])
-            start = tok.i + 1
-    if start < compound.end:
-        pieces.append(doc[start : compound.end])
-    return pieces
-
-
-def _short_form(key: str, entry: Entry, primary: str) -> bool:
-    """A region named by the first words of its full name ("Michoacan" for "Michoacán de
-    Ocampo")."""
-    return entry.feature == "admin1" and len(key) >= 6 and primary.startswith(key + " ")
-
-
-def _next_to_number(span: Span) -> bool:
-    doc = span.doc
-    before = doc[span.start - 1] if span.start > 0 else None
-    after = doc[span.end] if span.end < len(doc) else None
-    return any(t is not None and t.like_num for t in (before, after))
-
-
-def _particle(tok: Token) -> bool:
-    return tok.text in NAME_PARTICLES or tok.text in CAPITAL_PARTICLES
-
-
-def _sentence_starts(doc: Doc) -> set[int]:
-    """Token indices that start a sentence (read once per doc: ``Token.is_sent_start`` scans
-    the whole doc on every call)."""
-    if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
-        return {0}
-    return {sent.start for sent in doc.sents}
-
-
-def _strip_determiners(span: Span) -> Span | None:
-    start, end = span.start, span.end
-    if start < end and span.doc[start].lower_ == "the":
+        start -= 1
+    while start < end and not tk.small_name_token(doc[start]):
         start += 1
-    if start < end and span.doc[end - 1].text in ("'s", "’s", "'", "’"):
-        end -= 1
-    return span.doc[start:end] if start < end else None
-
-
-def _capitalised_propn(tok: Token) -> bool:
-    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha
-
-
-def _name_like(span: Span) -> bool:
-    """A run of capitalised proper nouns, with lower-case particles and hyphens inside
-    ("Jisr al-Shughour", "Tal Afar"), ending on a capitalised word."""
-    if not (span[-1].text[:1].isupper() and span[-1].is_alpha):
-        return False
-    for tok in span:
-        if tok.is_punct and tok.text not in ("-", "'", "’"):
-            return False
-        if tok.is_alpha and not tok.text[:1].isupper() and len(tok) > 3:
-            return False
-        if tok.is_space or tok.like_num:
-            return False
-    return True
+    return start

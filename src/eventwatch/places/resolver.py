@@ -32,6 +32,7 @@ STRAY_SHARE = 0.2  # ... loses weakly named towns of countries with less than th
 TITLE_WEIGHT = 2.0  # focus weight of a title mention
 HINT_WEIGHT = 0.5  # focus weight of a demonym
 DATELINE_WEIGHT = 1.0  # focus weight the dateline adds to its place's mention
+QUALIFIER_FOCUS = 0.5  # focus weight of a mention that qualifies another ("Michoacan")
 
 
 class PlaceResolver:
@@ -63,14 +64,21 @@ class PlaceResolver:
         cache_dir: Path | None = None,
         disk_cache: bool = True,
     ) -> PlaceResolver:
-        """A resolver over the gazetteer for ``settings`` (cities >= ``min_population``).
+        """A resolver over the gazetteer for ``settings`` (cities >= ``min_population``, and
+        the small tier >= ``qualified_min_population`` for names a qualifier places).
 
         ``admin_seats`` adds the seats of administrative divisions GeoNames lists without a
         population. The gazetteer is built once per process and cached on disk in
         ``cache_dir`` (default: :func:`eventwatch.places.cache.default_cache_dir`).
         """
         settings = settings or PlaceSettings()
-        gazetteer = load_gazetteer(settings.min_population, admin_seats, cache_dir, disk_cache)
+        gazetteer = load_gazetteer(
+            settings.min_population,
+            admin_seats,
+            cache_dir,
+            disk_cache,
+            qualified_min_population=settings.qualified_min_population,
+        )
         return cls(gazetteer)
 
     # ------------------------------------------------------------------ public API
@@ -226,6 +234,7 @@ class PlaceResolver:
         or Washington is often about somewhere else."""
         dateline = {("body", m.start) for m in found.dateline[:1]}
         demonyms = {(m.field, m.start) for m in found.mentions if m.source == "demonym"}
+        qualifiers = {(m.field, m.start) for m in found.mentions if m.qualifies}
         own: dict[int, float] = defaultdict(float)  # geonameid -> weighted mentions
         first: dict[int, Place] = {}
         by_country: dict[str, float] = defaultdict(float)
@@ -236,6 +245,8 @@ class PlaceResolver:
             if (p.span.field, p.span.start) in demonyms:
                 continue  # counted below as a hint
             weight = p.confidence * _position_weight(p.span, length)
+            if (p.span.field, p.span.start) in qualifiers:
+                weight *= QUALIFIER_FOCUS  # "Zamora, Michoacan": the town is the more precise
             if (p.span.field, p.span.start) in dateline:
                 weight += DATELINE_WEIGHT * p.confidence
             own[p.geonameid] += weight
