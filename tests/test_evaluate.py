@@ -119,7 +119,8 @@ def test_floors_fail_below_and_only_go_up() -> None:
     floors = {"plover_gsr": {"macro_f1": 0.5}}
     assert check_floors([_result(0.6)], floors) == []
     assert "below its floor" in check_floors([_result(0.4)], floors)[0]
-    assert raised_floors([_result(0.7)], floors)["plover_gsr"]["macro_f1"] == pytest.approx(0.69)
+    # one item of ten (0.1) is a larger margin than 0.01
+    assert raised_floors([_result(0.7)], floors)["plover_gsr"]["macro_f1"] == pytest.approx(0.6)
     assert raised_floors([_result(0.3)], floors) == floors  # never lowered
     skipped = DatasetResult("plover_gsr", "t", skipped="no folder")
     assert check_floors([skipped], floors) == []
