@@ -569,8 +569,10 @@ def test_run_codes_every_format(coded: CodedRun) -> None:
     assert all(a.status == Status.CODED and a.language == "en" for a in articles.values())
     with Store.open(coded.db) as store:
         events = list(store.events())
+        claims, quotes = store.count_claims(), store.count_quotes()
     assert coded.summary == {"read": 6, "coded": 6, "unchanged": 0, "duplicates": 0,
-                             "skipped": 0, "failed": 0, "events": len(events)}  # fmt: skip
+                             "skipped": 0, "failed": 0, "events": len(events),
+                             "claims": claims, "quotes": quotes}  # fmt: skip
     assert sum(len(a.events) for a in articles.values()) == len(events)
     lima = articles["02-lima-border-talks.html"]
     assert (lima.outlet, lima.published) == (

@@ -133,9 +133,11 @@ def test_markdown_lists_targets() -> None:
 
 # ------------------------------------------------------------------------------------ datasets
 def test_missing_datasets_are_skipped(tmp_path: Path) -> None:
-    results = evaluate(list(DATASETS), root=tmp_path, settings=load_settings(environ={}))
-    assert [r.name for r in results] == list(DATASETS)
+    external = [name for name, (folder, _) in DATASETS.items() if folder]
+    results = evaluate(external, root=tmp_path, settings=load_settings(environ={}))
+    assert [r.name for r in results] == external
     assert all(r.skipped and "no folder" in r.skipped for r in results)
+    assert "claims_cases" in DATASETS and "claims_cases" not in external  # bundled: never skips
 
 
 def test_eval_command_with_no_data(tmp_path: Path) -> None:

@@ -20,16 +20,19 @@ from eventwatch.errors import QueryError, StoreError
 from eventwatch.records import (
     Actor,
     Article,
+    Claim,
     Event,
     EventDate,
     Place,
     PlaceCandidate,
+    Quantity,
+    Quote,
     Span,
     Status,
     content_id,
     stable_id,
 )
-from eventwatch.store import MIGRATIONS, EventQuery, Migrations, Store
+from eventwatch.store import MIGRATIONS, ClaimQuery, EventQuery, Migrations, QuoteQuery, Store
 from eventwatch.store.migrations import run_script
 
 # ---------------------------------------------------------------------------- builders
@@ -248,8 +251,9 @@ def test_migrations_are_applied_once_and_recorded(db: Path) -> None:
     Store.open(db).close()
     Store.open(db).close()
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT version, name FROM schema_migrations").fetchall() == [
-        (1, "initial_schema")
+    assert conn.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall() == [
+        (1, "initial_schema"),
+        (2, "claims_and_quotes"),
     ]
     assert conn.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS.latest
     conn.close()
@@ -273,7 +277,7 @@ def test_a_new_migration_runs_once_on_an_existing_file(db: Path) -> None:
     assert calls == [1]
     conn = sqlite3.connect(db)
     versions = [v for (v,) in conn.execute("SELECT version FROM schema_migrations ORDER BY 1")]
-    assert versions == [1, 2]
+    assert versions == [*range(1, MIGRATIONS.latest + 1), MIGRATIONS.latest + 1]
     conn.close()
 
 
@@ -748,7 +752,61 @@ def articles(draw: st.DrawFn) -> Article:
         meta=draw(_meta),
     )
     art.events = draw(st.lists(_events(art.id), max_size=4))
+    art.claims = draw(st.lists(_claims(art.id), max_size=3))
+    art.quotes = draw(st.lists(_quotes(art.id), max_size=3))
     return art
+
+
+_event_date = st.builds(
+    EventDate,
+    st.none() | st.dates(),
+    _text,
+    st.sampled_from(["text", "publication", "none"]),
+    _opt_text,
+)
+_opt_floats = st.none() | _floats
+_quantity = st.builds(
+    Quantity, _opt_floats, _opt_floats, _opt_floats, _text, st.booleans(), _text, _opt_text
+)
+
+
+def _claims(article_id: str) -> st.SearchStrategy[Claim]:
+    return st.builds(
+        Claim,
+        id=_text,
+        article_id=st.just(article_id),
+        indicator=_text,
+        quantity=_quantity,
+        unit=_text,
+        evidence=_span,
+        span=_span,
+        subject=st.none() | _actor,
+        place=st.none() | _place,
+        claimant=st.none() | _actor,
+        claimant_text=_opt_text,
+        hedges=st.lists(_text, max_size=3),
+        prior=st.booleans(),
+        as_of=st.none() | _event_date,
+        event_id=_opt_text,
+        modality=_text,
+        confidence=_floats,
+    )
+
+
+def _quotes(article_id: str) -> st.SearchStrategy[Quote]:
+    return st.builds(
+        Quote,
+        id=_text,
+        article_id=st.just(article_id),
+        kind=_text,
+        content=_span,
+        evidence=_span,
+        speaker=st.none() | _actor,
+        speaker_text=_opt_text,
+        cue=_opt_text,
+        speaker_span=st.none() | _span,
+        confidence=_floats,
+    )
 
 
 def _events(article_id: str) -> st.SearchStrategy[Event]:
@@ -794,13 +852,16 @@ def test_property_any_article_round_trips(first: Article, second: Article) -> No
             assert store.article(first.id) == first
         assert store.write(first).action == "unchanged"
         assert store.count_events(EventQuery(article_id=first.id)) == len(first.events)
+        assert store.count_claims(ClaimQuery(article_id=first.id)) == len(first.claims)
+        assert store.count_quotes(QuoteQuery(article_id=first.id)) == len(first.quotes)
 
 
 @settings(max_examples=40, deadline=None)
 @given(art=articles())
 def test_property_recoding_replaces_everything(art: Article) -> None:
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "recode.db") as store:
-        store.write(dataclasses.replace(art, status=Status.PENDING, events=[], actors=[]))
+        pending = dataclasses.replace(art, status=Status.PENDING, events=[], actors=[], claims=[])
+        store.write(pending)
         coded = dataclasses.replace(art, status=Status.CODED)
         assert store.write(coded).action == "replaced"
         assert store.article(art.id) == coded

@@ -15,40 +15,80 @@ except metadata.PackageNotFoundError:  # running from a source tree that is not 
 
 _EXPORTS = {
     "analyze": "eventwatch.api",
+    "claims_frame": "eventwatch.api",
+    "estimates": "eventwatch.api",
     "events_frame": "eventwatch.api",
     "open_store": "eventwatch.api",
+    "quotes_frame": "eventwatch.api",
     "Settings": "eventwatch.config",
     "load_settings": "eventwatch.config",
     "Actor": "eventwatch.records",
     "Article": "eventwatch.records",
+    "Claim": "eventwatch.records",
     "Event": "eventwatch.records",
     "EventDate": "eventwatch.records",
+    "Indicator": "eventwatch.records",
     "Modality": "eventwatch.records",
     "Place": "eventwatch.records",
+    "Qualifier": "eventwatch.records",
+    "Quantity": "eventwatch.records",
+    "Quote": "eventwatch.records",
+    "QuoteKind": "eventwatch.records",
     "Span": "eventwatch.records",
     "Status": "eventwatch.records",
 }
 __all__ = [
     "Actor",
     "Article",
+    "Claim",
     "Event",
     "EventDate",
+    "Indicator",
     "Modality",
     "Place",
+    "Qualifier",
+    "Quantity",
+    "Quote",
+    "QuoteKind",
     "Settings",
     "Span",
     "Status",
     "__version__",
     "analyze",
+    "claims_frame",
+    "estimates",
     "events_frame",
     "load_settings",
     "open_store",
+    "quotes_frame",
 ]
 
 if TYPE_CHECKING:
-    from eventwatch.api import analyze, events_frame, open_store
+    from eventwatch.api import (
+        analyze,
+        claims_frame,
+        estimates,
+        events_frame,
+        open_store,
+        quotes_frame,
+    )
     from eventwatch.config import Settings, load_settings
-    from eventwatch.records import Actor, Article, Event, EventDate, Modality, Place, Span, Status
+    from eventwatch.records import (
+        Actor,
+        Article,
+        Claim,
+        Event,
+        EventDate,
+        Indicator,
+        Modality,
+        Place,
+        Qualifier,
+        Quantity,
+        Quote,
+        QuoteKind,
+        Span,
+        Status,
+    )
 
 
 def __getattr__(name: str) -> Any:

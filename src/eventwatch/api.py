@@ -1,10 +1,17 @@
-"""The Python API: analyse one text, open a store, look at events as a DataFrame.
+"""The Python API: analyse one text, open a store, look at events, claims and quotes as
+DataFrames, and at claimed numbers side by side.
 
 >>> import eventwatch
 >>> article = eventwatch.analyze("Rebels attacked an army base near Goma on Monday.",
 ...                              title="Rebels attack army base", published="2026-05-12")
 >>> [(e.event_type, e.modality) for e in article.events]  # doctest: +SKIP
 [('ASSAULT', 'asserted')]
+>>> article.claims, article.quotes  # doctest: +SKIP
+>>> eventwatch.claims_frame("eventwatch.db", indicator="fighters", subject="islamic state")
+...                                                                # doctest: +SKIP
+>>> for group in eventwatch.estimates("eventwatch.db", indicator="killed"):  # doctest: +SKIP
+...     for e in group.estimates:
+...         print(e.day, e.claim.quantity.text, e.claim.claimant_text, e.conflicts)
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from eventwatch.config import Settings, load_settings
 from eventwatch.ingest.articles import finalize, new_article
 from eventwatch.pipeline import Pipeline
 from eventwatch.records import Article
-from eventwatch.store import EventQuery, Store
+from eventwatch.store import ClaimGroup, ClaimQuery, EventQuery, QuoteQuery, Store
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +44,8 @@ def analyze(
     outlet: str | None = None,
     settings: Settings | None = None,
 ) -> Article:
-    """Code one article and return it with its actors, places, focus and events.
+    """Code one article and return it with its actors, places, focus, events, claims and
+    quotes.
 
     ``published`` may be a datetime or a string (ISO 8601, RFC 822, "5 March 2026"...); it
     anchors relative dates ("on Monday"). The article is not stored. The pipeline is built on the
@@ -66,3 +74,32 @@ def events_frame(path: str | Path | None = None, **filters: Any) -> pd.DataFrame
     """
     with open_store(path) as store:
         return store.dataframe(EventQuery(**filters))
+
+
+def claims_frame(path: str | Path | None = None, **filters: Any) -> pd.DataFrame:
+    """Claims of the store at ``path`` as a pandas DataFrame, one flat row per claim.
+
+    ``filters`` are :class:`eventwatch.store.ClaimQuery` fields (subject, indicator, place,
+    claimant, since, until, text, article, limit, offset).
+    """
+    with open_store(path) as store:
+        return store.claims_dataframe(ClaimQuery(**filters))
+
+
+def quotes_frame(path: str | Path | None = None, **filters: Any) -> pd.DataFrame:
+    """Quotes of the store at ``path`` as a pandas DataFrame, one flat row per quote.
+
+    ``filters`` are :class:`eventwatch.store.QuoteQuery` fields (speaker, text, since, until,
+    article, limit, offset).
+    """
+    with open_store(path) as store:
+        return store.quotes_dataframe(QuoteQuery(**filters))
+
+
+def estimates(path: str | Path | None = None, **filters: Any) -> list[ClaimGroup]:
+    """Claims of the store at ``path`` grouped by (subject, indicator), in date order, with
+    the estimates that contradict each other marked (never averaged): what ``eventwatch claims``
+    prints. ``filters`` as for :func:`claims_frame`.
+    """
+    with open_store(path) as store:
+        return store.estimates(ClaimQuery(**filters))

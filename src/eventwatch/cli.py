@@ -10,7 +10,7 @@ one-line message and exit code 1 here, at the edge, and nowhere else. Exit codes
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -26,7 +26,7 @@ from rich.text import Text
 
 from eventwatch.config import Settings, load_settings
 from eventwatch.errors import EventwatchError, QueryError, StoreError
-from eventwatch.records import Article, Event
+from eventwatch.records import Article, Claim, Event, Quote
 
 app = typer.Typer(
     name="eventwatch",
@@ -50,8 +50,15 @@ class TableFormat(StrEnum):
 
 class ExportFormat(StrEnum):
     plover_json = "plover-json"
+    json = "json"
     csv = "csv"
     geojson = "geojson"
+
+
+class Records(StrEnum):
+    events = "events"
+    claims = "claims"
+    quotes = "quotes"
 
 
 # ---------------------------------------------------------------------------- shared options
@@ -82,6 +89,9 @@ TextOpt = Annotated[
 ]
 ArticleOpt = Annotated[str | None, typer.Option("--article", help="Only this article's events.")]
 LimitOpt = Annotated[int | None, typer.Option(help="At most this many events.")]
+FormatOpt = Annotated[
+    TableFormat, typer.Option("--format", "-f", help="table, json (lines) or csv.")
+]
 
 
 @contextmanager
@@ -248,7 +258,8 @@ def _progress(quiet: bool) -> Iterator[Any]:
 
 def _print_summary(summary: Any, settings: Settings) -> None:
     table = Table(title="eventwatch run", show_header=True, header_style="bold")
-    columns = ("read", "coded", "unchanged", "duplicates", "skipped", "failed", "events")
+    columns = ("read", "coded", "unchanged", "duplicates", "skipped", "failed", "events",
+               "claims", "quotes")  # fmt: skip
     for name in columns:
         table.add_column(name, justify="right")
     table.add_row(*(str(getattr(summary, n)) for n in columns))
@@ -265,9 +276,10 @@ def _print_summary(summary: Any, settings: Settings) -> None:
     path = settings.store.path
     where = escape(str(path.resolve()))
     out.print(f"results: [bold]{where}[/]  (run {summary.run_id})", highlight=False)
+    db = escape(str(path))
     out.print(
-        f"next: eventwatch events --db {escape(str(path))}   ·   "
-        f"eventwatch show ARTICLE_ID --db {escape(str(path))}",
+        f"next: eventwatch events --db {db}   ·   eventwatch show ARTICLE_ID --db {db}\n"
+        f"      eventwatch claims --db {db}   ·   eventwatch quotes --db {db}",
         highlight=False,
     )
 
@@ -288,9 +300,7 @@ def events(
     text: TextOpt = None,
     article: ArticleOpt = None,
     limit: LimitOpt = None,
-    output_format: Annotated[
-        TableFormat, typer.Option("--format", "-f", help="table, json (lines) or csv.")
-    ] = TableFormat.table,
+    output_format: FormatOpt = TableFormat.table,
 ) -> None:
     """List stored events, filtered."""
     from eventwatch.store import Store
@@ -369,7 +379,7 @@ def show(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Show one article with its events highlighted in the text."""
+    """Show one article with its events highlighted in the text, then its claims and quotes."""
     from eventwatch.store import Store
 
     with _domain_errors():
@@ -409,9 +419,21 @@ def _print_article(article: Article) -> None:
             body.stylize("on grey23", event.evidence.start, event.evidence.end)
         if event.trigger.field == "body":
             body.stylize("bold yellow", event.trigger.start, event.trigger.end)
+    for quote in article.quotes:
+        if quote.content.field == "body":
+            body.stylize("italic", quote.content.start, quote.content.end)
+    for claim in article.claims:
+        if claim.span.field == "body":
+            body.stylize("bold cyan underline", claim.span.start, claim.span.end)
     out.print()
     out.print(body)
     out.print()
+    _print_article_events(article)
+    _print_article_claims(article.claims)
+    _print_article_quotes(article.quotes)
+
+
+def _print_article_events(article: Article) -> None:
     for number, event in enumerate(article.events, start=1):
         kind = event.event_type + (f"/{event.mode}" if event.mode else "")
         fields = [
@@ -435,6 +457,74 @@ def _print_article(article: Article) -> None:
             highlight=False,
             markup=False,
         )
+
+
+def _offsets(span: Any) -> str:
+    return f"{span.field} [{span.start}:{span.end}]"
+
+
+def _resolved(actor: Any, written: str | None, missing: str) -> str:
+    """The resolved actor, with the words as written when they say more ("one US official")."""
+    if actor is None:
+        return f"“{written}”" if written else missing
+    if written and written.casefold() != (actor.text or "").casefold():
+        return f"{_who(actor)} “{written}”"
+    return _who(actor)
+
+
+def _claimant(claim: Claim) -> str:
+    return _resolved(claim.claimant, claim.claimant_text, "unattributed")
+
+
+def _print_article_claims(claims: list[Claim]) -> None:
+    from eventwatch.store import describe
+
+    if claims:
+        out.print(Text("\nclaims", style="bold"))
+    for number, claim in enumerate(claims, start=1):
+        said = _claimant(claim)
+        fields = [
+            f"subject {_who(claim.subject) or '-'}",
+            said if said == "unattributed" else f"according to {said}",
+        ]
+        if claim.place is not None:
+            fields.append(f"place {claim.place.name}")
+        if claim.as_of is not None and claim.as_of.value is not None:
+            fields.append(f"as of {claim.as_of.value.isoformat()}")
+        if claim.hedges:
+            fields.append(f"hedges {', '.join(claim.hedges)}")
+        if claim.prior:
+            fields.append("prior estimate")
+        if str(claim.modality) != "asserted":
+            fields.append(str(claim.modality))
+        line = Text.assemble(
+            (f"{number}. {claim.indicator}", "bold"), " ", (describe(claim), "cyan"),
+            f" “{claim.quantity.text}” · ", " · ".join(fields),
+        )  # fmt: skip
+        out.print(line, highlight=False)
+        out.print(f"   {_offsets(claim.span)}", style="dim", highlight=False, markup=False)
+
+
+def _speaker(quote: Quote) -> str:
+    return _resolved(quote.speaker, quote.speaker_text, "unknown speaker")
+
+
+def _print_article_quotes(quotes: list[Quote]) -> None:
+    if quotes:
+        out.print(Text("\nquotes", style="bold"))
+    for number, quote in enumerate(quotes, start=1):
+        cue = quote.cue or "according to"
+        line = Text.assemble(
+            (f"{number}. {_speaker(quote)}", "bold"), f" {cue} ({quote.kind}): ",
+            (f"“{_clip(quote.content.text, 300)}”", "italic"),
+        )  # fmt: skip
+        out.print(line, highlight=False)
+        out.print(f"   {_offsets(quote.content)}", style="dim", highlight=False, markup=False)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 # ---------------------------------------------------------------------------- articles
@@ -466,12 +556,200 @@ def articles(
     out.print(table)
 
 
+# ---------------------------------------------------------------------------- claims
+IndicatorOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--indicator", "-i", help="fighters, troops, killed, displaced, ... (repeatable)."
+    ),
+]
+
+
+def _claim_query(**filters: Any) -> Any:
+    from eventwatch.store import ClaimQuery
+
+    filters["since"] = _parse_day(filters.get("since"), "--since")
+    filters["until"] = _parse_day(filters.get("until"), "--until")
+    filters["indicators"] = filters.pop("indicators") or None
+    return ClaimQuery(**{k: v for k, v in filters.items() if v is not None})
+
+
+def _quote_query(**filters: Any) -> Any:
+    from eventwatch.store import QuoteQuery
+
+    filters["since"] = _parse_day(filters.get("since"), "--since")
+    filters["until"] = _parse_day(filters.get("until"), "--until")
+    return QuoteQuery(**{k: v for k, v in filters.items() if v is not None})
+
+
+@app.command()
+def claims(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    subject: Annotated[
+        str | None, typer.Option(help="Whose number: the subject's name or code contains this.")
+    ] = None,
+    indicators: IndicatorOpt = None,
+    place: Annotated[
+        str | None, typer.Option(help="Place name, GeoNames id, ISO3 code or country name.")
+    ] = None,
+    claimant: Annotated[
+        str | None, typer.Option(help="Who says so: name, code or words as written contain this.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Claims as of (else published) on or after this date.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Claims as of (else published) on or before this date.")
+    ] = None,
+    text: Annotated[
+        str | None, typer.Option("--text", help="Full-text query on the evidence sentence.")
+    ] = None,
+    article: Annotated[
+        str | None, typer.Option("--article", help="Only this article's claims.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many claims.")] = None,
+    output_format: FormatOpt = TableFormat.table,
+) -> None:
+    """Claimed numbers, grouped by subject and indicator, estimates over time side by side with
+    their claimants; conflicting estimates are marked, never averaged."""
+    from eventwatch.store import Store
+
+    with _domain_errors():
+        settings = _settings(config, db)
+        query = _claim_query(
+            subject=subject, indicators=indicators, place=place, claimant=claimant, since=since,
+            until=until, text=text, article_id=article, limit=limit,
+        )  # fmt: skip
+        with Store.open(_existing(settings)) as store:
+            if output_format == TableFormat.table:
+                _print_claim_groups(store.estimates(query))
+            else:
+                store.export_claims(output_format.value, sys.stdout, query)
+
+
+def _day_cell(estimate: Any) -> Text:
+    if estimate.day is None:
+        return Text("")
+    as_of = estimate.claim.as_of
+    if as_of is not None and as_of.value is not None:
+        return Text(estimate.day.isoformat())
+    return Text.assemble(estimate.day.isoformat(), (" (published)", "dim"))
+
+
+def _claim_table(group: Any) -> Table:
+    from eventwatch.store import describe
+
+    title = f"{_who(group.subject) or '(no subject)'} · {group.indicator}"
+    table = Table(title=title, title_justify="left", title_style="bold", header_style="bold")
+    for name, style in (
+        ("#", "dim"), ("date", "cyan"), ("as written", ""), ("normalized", "bold"),
+        ("claimant", ""), ("hedges", "magenta"), ("prior", ""), ("≠", "bold red"),
+        ("place", "green"), ("article", "dim"),
+    ):  # fmt: skip
+        table.add_column(name, style=style, overflow="fold", no_wrap=name in {"#", "date"})
+    for e in group.estimates:
+        claim = e.claim
+        hedges = list(claim.hedges)
+        if str(claim.modality) != "asserted":
+            hedges.append(str(claim.modality))
+        conflicts = "≠ " + ", ".join(map(str, e.conflicts)) if e.conflicts else ""
+        table.add_row(
+            Text(str(e.number)), _day_cell(e),
+            *_cells(
+                claim.quantity.text, describe(claim), _claimant(claim), ", ".join(hedges),
+                "prior" if claim.prior else "", conflicts,
+                claim.place.name if claim.place else "", claim.article_id[:10],
+            ),
+        )  # fmt: skip
+    return table
+
+
+def _print_claim_groups(groups: list[Any]) -> None:
+    for group in groups:
+        out.print(_claim_table(group))
+    total = sum(len(g.estimates) for g in groups)
+    out.print(f"{total} claim(s) in {len(groups)} group(s)", highlight=False)
+    conflicting = sum(1 for g in groups if g.conflicting)
+    if conflicting:
+        out.print(
+            f"≠ {conflicting} group(s) hold estimates that contradict each other (their bounds "
+            "do not overlap; different claimants or dates): shown side by side, not averaged",
+            highlight=False,
+        )
+
+
+# ---------------------------------------------------------------------------- quotes
+@app.command()
+def quotes(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    speaker: Annotated[
+        str | None, typer.Option(help="The speaker's name, code or words as written contain this.")
+    ] = None,
+    text: Annotated[
+        str | None, typer.Option("--text", help="Full-text query on what was said (FTS5).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Quotes published on or after this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Quotes published on or before this date (YYYY-MM-DD).")
+    ] = None,
+    article: Annotated[
+        str | None, typer.Option("--article", help="Only this article's quotes.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many quotes.")] = None,
+    output_format: FormatOpt = TableFormat.table,
+) -> None:
+    """Who said what: direct and reported speech with its speaker."""
+    from eventwatch.store import Store
+
+    with _domain_errors():
+        settings = _settings(config, db)
+        query = _quote_query(
+            speaker=speaker, text=text, since=since, until=until, article_id=article, limit=limit
+        )
+        with Store.open(_existing(settings)) as store:
+            if output_format == TableFormat.table:
+                _print_quotes(store.quote_pairs(query))
+            else:
+                store.export_quotes(output_format.value, sys.stdout, query)
+
+
+def _print_quotes(rows: Iterable[tuple[Quote, Any]]) -> None:
+    table = Table(header_style="bold", expand=True)
+    for name, style, ratio in (
+        ("date", "cyan", None), ("speaker", "bold", 2), ("cue", "magenta", None),
+        ("kind", "dim", None), ("quote", "", 5), ("article", "dim", None),
+    ):  # fmt: skip
+        table.add_column(name, style=style, overflow="fold", ratio=ratio, no_wrap=ratio is None)
+    count = 0
+    for quote, ref in rows:
+        count += 1
+        table.add_row(*_cells(
+            (ref.published or "")[:10], _speaker(quote), quote.cue or "according to",
+            str(quote.kind), _clip(quote.content.text, 160), quote.article_id[:10],
+        ))  # fmt: skip
+    out.print(table)
+    out.print(f"{count} quote(s)")
+
+
 # ---------------------------------------------------------------------------- export
 @app.command()
 def export(
     output_format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="plover-json, csv or geojson.")
-    ] = ExportFormat.plover_json,
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Events: plover-json (default), csv or geojson. Claims, quotes: json (default) "
+            "or csv.",
+        ),
+    ] = None,
+    records: Annotated[
+        Records, typer.Option("--records", "-r", help="What to export: events, claims or quotes.")
+    ] = Records.events,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
@@ -487,26 +765,63 @@ def export(
     until: UntilOpt = None,
     text: TextOpt = None,
 ) -> None:
-    """Export events as PLOVER JSON, CSV or GeoJSON."""
+    """Export events as PLOVER JSON, CSV or GeoJSON; claims or quotes as JSON Lines or CSV."""
     from eventwatch.store import Store
 
     with _domain_errors():
         settings = _settings(config, db)
-        query = _query(
-            actor=actor, recipient=recipient, types=types, country=country, place=place,
-            modalities=modalities, since=since, until=until, text=text,
-        )  # fmt: skip
+        event_only = {
+            "--actor": actor, "--recipient": recipient, "--type": types, "--country": country,
+            "--modality": modalities,
+        }  # fmt: skip
+        common = {"since": since, "until": until, "text": text}
+        write = _exporter(records, output_format, event_only, place, common)
         with Store.open(_existing(settings)) as store:
             if output is None:
-                store.export(output_format.value, sys.stdout, query)
+                write(store, sys.stdout)
                 return
             try:
                 handle = output.open("w", encoding="utf-8", newline="")
             except OSError as exc:
                 raise QueryError(f"cannot write {output}: {exc.strerror or exc}") from exc
             with handle:
-                rows = store.export(output_format.value, handle, query)
-    err.print(f"{rows} event(s) written to {output.resolve()}", highlight=False)
+                rows = write(store, handle)
+    noun = {"events": "event", "claims": "claim", "quotes": "quote"}[records.value]
+    err.print(f"{rows} {noun}(s) written to {output.resolve()}", highlight=False)
+
+
+def _exporter(
+    records: Records,
+    fmt: ExportFormat | None,
+    event_only: dict[str, Any],
+    place: str | None,
+    common: dict[str, Any],
+) -> Any:
+    """``write(store, out) -> rows`` for the records, format and filters asked, or a QueryError
+    for a combination that does not exist."""
+    if records == Records.events:
+        name = "plover-json" if fmt in (None, ExportFormat.json) else fmt.value
+        filters = {k.lstrip("-"): v for k, v in event_only.items()}
+        filters["types"], filters["modalities"] = filters.pop("type"), filters.pop("modality")
+        query = _query(**filters, place=place, **common)
+        return lambda store, out: store.export(name, out, query)
+    name = "json" if fmt is None else fmt.value
+    if name not in {"json", "csv"}:
+        raise QueryError(f"{records.value} export as json or csv, not {name}")
+    given = [opt for opt, value in event_only.items() if value]
+    if records == Records.quotes and place:
+        given.append("--place")
+    if given:
+        verb = "filters" if len(given) == 1 else "filter"
+        raise QueryError(
+            f"{', '.join(given)} {verb} events, not {records.value}: use `eventwatch "
+            f"{records.value} --format {name}` for the {records.value} filters"
+        )
+    if records == Records.claims:
+        claim_query = _claim_query(place=place, indicators=None, **common)
+        return lambda store, out: store.export_claims(name, out, claim_query)
+    quote_query = _quote_query(**common)
+    return lambda store, out: store.export_quotes(name, out, quote_query)
 
 
 # ---------------------------------------------------------------------------- eval

@@ -65,13 +65,20 @@ class PlaceSettings(_Section):
     )
 
 
+class ClaimSettings(_Section):
+    extra_lexicons: list[Path] = Field(
+        [], description="YAML files of claim words added to the packaged claims vocabulary"
+    )
+
+
 class StoreSettings(_Section):
     path: Path = Field(Path("eventwatch.db"), description="SQLite database file")
 
 
 class PipelineSettings(_Section):
     stages: list[str] = Field(
-        ["actors", "places", "events"], description="stages run after the parse, in order"
+        ["actors", "places", "events", "quotes", "claims"],
+        description="stages run after the parse, in order",
     )
     max_failed_ratio: float = Field(
         0.0, ge=0, le=1, description="share of failed articles a run tolerates before exit code 3"
@@ -85,6 +92,7 @@ class Settings(_Section):
     actors: ActorSettings = ActorSettings()
     events: EventSettings = EventSettings()
     places: PlaceSettings = PlaceSettings()
+    claims: ClaimSettings = ClaimSettings()
     store: StoreSettings = StoreSettings()
 
 

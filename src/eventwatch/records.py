@@ -145,6 +145,99 @@ class Event:
     sources: int = 1
 
 
+class Indicator(StrEnum):
+    """What a claimed number counts."""
+
+    FIGHTERS = "fighters"  # members or fighters of a group ("20,000 fighters")
+    TROOPS = "troops"  # troops deployed, sent or offered
+    KILLED = "killed"
+    INJURED = "injured"
+    ARRESTED = "arrested"
+    ABDUCTED = "abducted"
+    DISPLACED = "displaced"  # displaced people and refugees
+    CROWD = "crowd"  # people at a protest, rally or gathering
+    TERRITORY_SHARE = "territory_share"  # percent of a territory
+    TERRITORY_AREA = "territory_area"  # square kilometres or miles
+    ATTACKS = "attacks"  # attacks, strikes, raids
+    MONEY = "money"  # aid, sanctions, ransom, funds
+
+
+class Qualifier(StrEnum):
+    """How a quantity is stated."""
+
+    EXACT = "exact"  # "12"
+    APPROX = "approx"  # "about 100", "some 300", "roughly"
+    AT_LEAST = "at_least"  # "at least 20", "more than 600", "over 200"
+    AT_MOST = "at_most"  # "up to 5,000", "nearly 100", "fewer than 10", "as many as"
+    RANGE = "range"  # "between 20,000 and 32,000", "20-30"
+    VAGUE = "vague"  # "dozens", "hundreds", "several", "a large crowd"
+
+
+@dataclass(slots=True, frozen=True)
+class Quantity:
+    """A stated amount: its bounds and how it was stated.
+
+    ``value`` is the one number stated (also for "about 100" and "at least 20"); ranges and
+    vague words have none. ``low``/``high`` bound it where the words do ("at least 20": low 20;
+    "up to 5,000": high 5,000; "hundreds": 200 to 999). ``label`` names a vague amount
+    ("dozens", "hundreds", "large").
+    """
+
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str  # Qualifier
+    approximate: bool
+    text: str  # as written: "anywhere from 20,000 to 32,000"
+    label: str | None = None
+
+
+@dataclass(slots=True)
+class Claim:
+    """An attributed number: who says how many of what, of whom, where and when."""
+
+    id: str
+    article_id: str
+    indicator: str  # Indicator
+    quantity: Quantity
+    unit: str  # people | percent | km2 | mi2 | attacks | USD | EUR | GBP | ...
+    evidence: Span  # the sentence
+    span: Span  # the number words
+    counted: str | None = None  # what is counted, as written ("hardcore members", "fatalities")
+    subject: Actor | None = None  # whose fighters, whose territory, whose dead
+    place: Place | None = None
+    claimant: Actor | None = None  # who says so; None when unattributed or unresolved
+    claimant_text: str | None = None  # the claimant as written ("military estimates")
+    hedges: list[str] = field(default_factory=list)  # "about", "estimated", "reportedly"
+    prior: bool = False  # an earlier estimate ("earlier estimates had put...")
+    as_of: EventDate | None = None
+    event_id: str | None = None  # the event whose size this is
+    modality: str = "asserted"  # Modality of the clause that states it
+    confidence: float = 1.0
+
+
+class QuoteKind(StrEnum):
+    DIRECT = "direct"  # words in quotation marks
+    REPORTED = "reported"  # "X said (that) ..."
+    ACCORDING = "according"  # "..., according to X"
+
+
+@dataclass(slots=True)
+class Quote:
+    """Something a speaker said, directly or in reported speech."""
+
+    id: str
+    article_id: str
+    kind: str  # QuoteKind
+    content: Span  # what was said (inside the quotation marks, or the reported clause)
+    evidence: Span  # the sentence(s) holding the quote and its attribution
+    speaker: Actor | None  # resolved speaker; None when unresolved
+    speaker_text: str | None  # the speaker as written ("one US official", "he")
+    cue: str | None  # the cue verb's lemma ("say", "tell", "warn"); None for "according to"
+    speaker_span: Span | None = None
+    confidence: float = 1.0
+
+
 @dataclass(slots=True)
 class Article:
     """A news article and everything the pipeline learns about it."""
@@ -163,6 +256,8 @@ class Article:
     places: list[Place] = field(default_factory=list)
     focus: Place | None = None  # the place the article is mostly about
     events: list[Event] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
 
     def span_text(self, span: Span) -> str:

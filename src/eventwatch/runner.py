@@ -35,6 +35,8 @@ class RunSummary:
     skipped: int = 0
     failed: int = 0
     events: int = 0
+    claims: int = 0
+    quotes: int = 0
     words: int = 0  # words of the articles coded in this run
     seconds: float = 0.0
     run_id: int | None = None
@@ -55,6 +57,8 @@ class RunSummary:
             "skipped": self.skipped,
             "failed": self.failed,
             "events": self.events,
+            "claims": self.claims,
+            "quotes": self.quotes,
             "words": self.words,
             "seconds": round(self.seconds, 3),
         }
@@ -70,6 +74,8 @@ class RunSummary:
         elif article.status == Status.CODED:
             self.coded += 1
             self.events += len(article.events)
+            self.claims += len(article.claims)
+            self.quotes += len(article.quotes)
             self.words += len(article.text.split())
             self.modalities.update(str(e.modality) for e in article.events)
         elif article.status == Status.SKIPPED:

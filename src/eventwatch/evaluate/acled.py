@@ -29,6 +29,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
 
 from eventwatch.errors import DataFileError
+from eventwatch.evaluate.acled_claims import (
+    NO_REPORT,
+    ClaimScores,
+    SizeKey,
+    gold_size_keys,
+    score_note,
+    strip_size,
+)
 from eventwatch.evaluate.base import (
     NEAR_KM,
     Confusion,
@@ -365,16 +373,68 @@ def evaluate(ctx: EvalContext) -> DatasetResult:
     all_rows = list(read_rows(path))
     iso3_by_name = {r.country: r.iso3 for r in all_rows if r.country and r.iso3}
     rows = ctx.take(all_rows)
-    articles = [gold_article(r.id, r.notes, published=r.published) for r in rows]
+    notes = [strip_size(r.notes) for r in rows]  # the size tag is gold, not text
+    articles = [gold_article(r.id, text, published=r.published) for r, (text, _) in zip(
+        rows, notes, strict=True)]  # fmt: skip
     coded = ctx.code(articles, "acled notes")
     tally = _Tally(Confusion(), Confusion(), Counter(), Counter())
+    claims = ClaimScores()
+    keys = _gold_sizes(ctx, [tag for _, tag in notes if tag])
     misses: list[Miss] = []
-    for row, article in zip(rows, coded, strict=True):
+    claim_misses: list[Miss] = []
+    for row, article, (text, tag) in zip(rows, coded, notes, strict=True):
         misses.extend(_score(row, article, amap, iso3_by_name, tally))
+        got = score_note(claims, article, row.fatalities, tag, keys)
+        claim_misses.extend(_claim_misses(row, text, tag, keys, got))
     result.records = len(rows)
     _report(result, tally, rows)
-    result.misses = sorted(misses, key=lambda m: -m.severity)[:40]
+    _report_claims(result, claims)
+    worst = sorted(misses, key=lambda m: -m.severity)[:40]
+    result.misses = worst + sorted(claim_misses, key=lambda m: -m.severity)[:20]
     return result
+
+
+def _gold_sizes(ctx: EvalContext, tags: list[str]) -> dict[str, SizeKey]:
+    from eventwatch.claims import AmountReader, load_claims_lexicon
+    from eventwatch.events.lexicon import load_lexicon
+    from eventwatch.nlp import load_pipeline
+
+    nlp = ctx.pipeline.nlp if ctx.pipeline is not None else load_pipeline(ctx.settings.nlp.model)
+    reader = AmountReader(load_claims_lexicon(), load_lexicon().number_words)
+    return gold_size_keys(tags, nlp, reader)
+
+
+def _claim_misses(
+    row: GoldRow,
+    text: str,
+    tag: str | None,
+    keys: dict[str, SizeKey],
+    got: tuple[int, SizeKey | None],
+) -> list[Miss]:
+    dead, size = got
+    out = []
+    if dead != row.fatalities:
+        out.append(Miss(row.id, text, f"claimed dead {row.fatalities}", str(dead),
+                        1.0 + min(abs(dead - row.fatalities), 20) / 10))  # fmt: skip
+    if tag is not None:
+        wanted = None if tag == NO_REPORT else keys.get(tag)
+        if size != wanted:
+            out.append(Miss(row.id, text, f"crowd size [size={tag}] {wanted}", str(size), 1.5))
+    return out
+
+
+def _report_claims(result: DatasetResult, scores: ClaimScores) -> None:
+    add = result.add
+    add("claims_fatalities_exact", "claims: fatalities exact (all rows)", scores.value("dead"),
+        n=scores.totals.get("dead", 0), target=0.90)  # fmt: skip
+    add("claims_fatalities_exact_positive", "claims: fatalities exact (rows with deaths)",
+        scores.value("dead_pos"), n=scores.totals.get("dead_pos", 0))  # fmt: skip
+    add("crowd_size_exact", "claims: crowd size exact (notes with a size tag)",
+        scores.value("size"), n=scores.totals.get("size", 0), target=0.90)  # fmt: skip
+    add("crowd_size_exact_stated", "claims: crowd size exact (tags that state a size)",
+        scores.value("size_stated"), n=scores.totals.get("size_stated", 0))  # fmt: skip
+    add("crowd_size_none", "claims: no size found where the tag says 'no report'",
+        scores.value("size_none"), n=scores.totals.get("size_none", 0))  # fmt: skip
 
 
 def _score(

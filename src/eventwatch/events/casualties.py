@@ -99,15 +99,45 @@ class _Tally:
         return bool(self.found[kind])
 
 
-def casualties(
-    sent: Span, number_words: Mapping[str, int], words: CasualtyWords = DEFAULT_WORDS
-) -> Casualties:
-    """The dead and injured that ``sent`` states (see the module docstring)."""
+@dataclass(frozen=True, slots=True)
+class CasualtyMention:
+    """One counted patient or casualty word of a sentence, before the counts are combined."""
+
+    kind: Kind
+    token: Token  # the patient ("soldiers", "a man") or the casualty word ("fatalities")
+    value: int | None  # None: stated without a number
+    channel: Literal["clause", "tally"]
+
+
+def _read(
+    sent: Span, number_words: Mapping[str, int], words: CasualtyWords
+) -> tuple[_Tally, _Tally]:
     reader = _Reader(number_words, words)
     clauses, tallies = _Tally(), _Tally()
     for tok in sent:
         reader.clause(tok, clauses)
         reader.tally(tok, tallies)
+    return clauses, tallies
+
+
+def casualty_mentions(
+    sent: Span, number_words: Mapping[str, int], words: CasualtyWords = DEFAULT_WORDS
+) -> list[CasualtyMention]:
+    """Every dead or injured mention of ``sent`` with its own count, in text order: the parts
+    that :func:`casualties` adds up (within a channel) and compares (between channels)."""
+    out: list[CasualtyMention] = []
+    for channel, tally in zip(("clause", "tally"), _read(sent, number_words, words), strict=True):
+        for kind in ("dead", "injured"):
+            for key, value in tally.found[kind].items():
+                out.append(CasualtyMention(kind, sent.doc[key], value, channel))  # type: ignore[arg-type]
+    return sorted(out, key=lambda m: m.token.i)
+
+
+def casualties(
+    sent: Span, number_words: Mapping[str, int], words: CasualtyWords = DEFAULT_WORDS
+) -> Casualties:
+    """The dead and injured that ``sent`` states (see the module docstring)."""
+    clauses, tallies = _read(sent, number_words, words)
     out = Casualties()
     for kind in ("dead", "injured"):
         values = [v for v in (clauses.total(kind), tallies.total(kind)) if v is not None]

@@ -72,14 +72,14 @@ PRONOUNS = {"his", "it", "they", "he", "she", "its", "their", "them", "him", "he
 
 
 @dataclass(slots=True)
-class _Mentions:
+class Mentions:
     """Actor and place mentions of one doc, indexed by token."""
 
     actors: dict[int, Actor] = field(default_factory=dict)
     places: dict[int, Place] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, doc: Doc, fld: TextField, article: Article) -> _Mentions:
+    def build(cls, doc: Doc, fld: TextField, article: Article) -> Mentions:
         out = cls()
         for table, mentions in ((out.actors, article.actors), (out.places, article.places)):
             for m in mentions:
@@ -130,7 +130,7 @@ class _Trigger:
 
 
 @dataclass(slots=True)
-class _ArticleState:
+class ArticleState:
     """What the coder remembers while reading one article (pronoun antecedents)."""
 
     last_actor: Actor | None = None
@@ -155,10 +155,10 @@ class EventCoder:
 
     # ------------------------------------------------------------------ public
     def code(self, article: Article, docs: Sequence[tuple[TextField, Doc]]) -> list[Event]:
-        state = _ArticleState()
+        state = ArticleState()
         events: list[Event] = []
         for fld, doc in docs:
-            mentions = _Mentions.build(doc, fld, article)
+            mentions = Mentions.build(doc, fld, article)
             for sent in doc.sents:
                 events.extend(self._code_sentence(article, fld, sent, mentions, state))
         return _drop_headline_repeats(events)
@@ -168,7 +168,7 @@ class EventCoder:
         out: list[_Trigger] = []
         for tok in sent:
             if tok.pos_ == "VERB" and tok.dep_ != "amod":
-                entry = self._verb_entry(tok)
+                entry = self.verb_entry(tok)
                 if entry is not None:
                     out.append(_Trigger(tok, tok, entry, False))
                 elif (demanded := self._obligation(tok)) is not None:
@@ -194,13 +194,13 @@ class EventCoder:
                 return subject
         return None
 
-    def _lemma(self, tok: Token) -> str:
+    def lemma(self, tok: Token) -> str:
         """The token's lemma, with the lemmatizer's known slips mended ("staged" -> "stag")."""
         lemma = tok.lemma_.lower()
         return self.lex.irregular.get(lemma, lemma)
 
-    def _verb_entry(self, tok: Token) -> Entry | None:
-        lemma = self._lemma(tok)
+    def verb_entry(self, tok: Token) -> Entry | None:
+        lemma = self.lemma(tok)
         keys = [f"{lemma} {c.lower_}" for c in tok.children if c.dep_ in ("prt", "prep")]
         keys.append(lemma)
         objects: set[str] | None = None
@@ -234,7 +234,7 @@ class EventCoder:
         for c in tok.children:
             purpose = c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)
             if (c.dep_ in ("xcomp", "ccomp") or purpose) and c.pos_ == "VERB":
-                entry = self._verb_entry(c)
+                entry = self.verb_entry(c)
                 if entry is not None and entry.type in types:
                     return True
         return False
@@ -267,11 +267,11 @@ class EventCoder:
     def _host(self, tok: Token) -> Token:
         """The noun whose governor codes ``tok``: a generic noun it qualifies ("a *mediation*
         effort") or a counting noun ("a total of 12 *explosions*"), else itself."""
-        if tok.dep_ == "compound" and self._lemma(tok.head) in self.lex.carrier_nouns:
+        if tok.dep_ == "compound" and self.lemma(tok.head) in self.lex.carrier_nouns:
             return tok.head
         prep = tok.head
         counted = tok.dep_ == "pobj" and prep.lower_ == "of" and prep.head.pos_ == "NOUN"
-        if counted and self._lemma(prep.head) in self.lex.quantity_nouns:
+        if counted and self.lemma(prep.head) in self.lex.quantity_nouns:
             return prep.head
         return tok
 
@@ -279,7 +279,7 @@ class EventCoder:
         """The verb through which an event noun is coded, or None when the noun is only
         mentioned (e.g. "the attack" as a topic)."""
         head = tok.head
-        lemma = self._lemma(head)
+        lemma = self.lemma(head)
         if lemma in self.lex.not_governing:
             return None
         governs = lemma in self.lex.light_verbs or lemma in self.modality.verbs
@@ -291,7 +291,7 @@ class EventCoder:
             gov = head.head
             if gov.pos_ in ("NOUN", "PROPN") and gov.lemma_.lower() in self.modality.nouns:
                 return _verb_above(gov) or gov
-            if gov.pos_ == "VERB" and self._lemma(gov) in self.lex.prep_governors:
+            if gov.pos_ == "VERB" and self.lemma(gov) in self.lex.prep_governors:
                 return gov
         return None
 
@@ -301,8 +301,8 @@ class EventCoder:
         article: Article,
         fld: TextField,
         sent: Span,
-        mentions: _Mentions,
-        state: _ArticleState,
+        mentions: Mentions,
+        state: ArticleState,
     ) -> list[Event]:
         events: list[Event] = []
         for trig in self.triggers(sent):
@@ -326,21 +326,21 @@ class EventCoder:
         fld: TextField,
         sent: Span,
         trig: _Trigger,
-        mentions: _Mentions,
-        state: _ArticleState,
+        mentions: Mentions,
+        state: ArticleState,
     ) -> list[Event]:
         tok, entry = trig.token, trig.entry
         actor_toks, recipient_toks = self._arguments(trig)
-        actors = [a for a in (self._actor(t, mentions, state) for t in actor_toks) if a] or [None]
+        actors = [a for a in (self.actor_of(t, mentions, state) for t in actor_toks) if a] or [None]
         recipient, recipient_tok = self._recipient(recipient_toks, mentions, state)
         modality, mod_conf, date, cue = self._modality_and_date(trig, sent, article)
         place, place_conf = self._place(trig, recipient_tok, sent, mentions, article)
         speaker_tok = speaker_token(tok, sent, self.lex.speech_verbs)
-        speaker = self._actor(speaker_tok, mentions, state) if speaker_tok is not None else None
-        recipient = _situate(recipient, place, article)
+        speaker = self.actor_of(speaker_tok, mentions, state) if speaker_tok is not None else None
+        recipient = situate(recipient, place, article)
         if recipient is None and entry.type in self.lex.place_recipient_types:
             recipient = _place_actor(place, place_conf)  # "deployed troops in Lebanon"
-        speaker = _situate(speaker, None, article)
+        speaker = situate(speaker, None, article)
         base = Event(
             id="",
             article_id=article.id,
@@ -352,7 +352,7 @@ class EventCoder:
             place=place,
             date=date,
             modality=modality,
-            evidence=_sentence_span(sent, fld),
+            evidence=sentence_span(sent, fld),
             trigger=TextSpan(tok.idx, tok.idx + len(tok.text), tok.text, fld),
             attributed_to=speaker,
             confidence={
@@ -368,14 +368,14 @@ class EventCoder:
         if trig.is_noun and len(events) == 2 and _parties(tok):  # "a truce between X and Y"
             first, second = events
             first.recipient, second.recipient = second.actor, first.actor
-        events = joint_events(self.lex, self._lemma(trig.token), entry.type, events, article)
+        events = joint_events(self.lex, self.lemma(trig.token), entry.type, events, article)
         said = statement_of(self.lex.statements, entry.type, cue, trig.clause)
         if said is not None:
             kind, word = said
             events += [stated_event(ev, kind, word, sent, article) for ev in events]
         return events
 
-    def _count_casualties(self, sent: Span, events: list[Event], state: _ArticleState) -> None:
+    def _count_casualties(self, sent: Span, events: list[Event], state: ArticleState) -> None:
         """Dead and injured stated in the sentence go to its first asserted violent event, or,
         in a sentence that only counts ("2 fatalities were reported"), to the article's latest
         one. A count read from the sentence outranks the one read from the trigger's object."""
@@ -384,7 +384,7 @@ class EventCoder:
         if violent:
             state.last_violent = violent[0]
         count = casualties(sent, self.lex.number_words)
-        restated = any(self._lemma(t) in self.lex.restating_verbs for t in sent)
+        restated = any(self.lemma(t) in self.lex.restating_verbs for t in sent)
         dead = count.dead
         if dead is None and restated:  # "Fatalities are split across 2 events (3)."
             closing = _CLOSING_COUNT.search(sent.text)
@@ -402,7 +402,7 @@ class EventCoder:
 
     def _with_actor(self, base: Event, actor: Actor | None, article: Article, tok: Token) -> Event:
         """One event of ``base``'s kind for ``actor`` (several subjects: several events)."""
-        actor = _situate(actor, None, article)
+        actor = situate(actor, None, article)
         event = replace(base, contexts=list(base.contexts), confidence=dict(base.confidence))
         event.actor = actor
         recipient = event.recipient
@@ -518,7 +518,7 @@ class EventCoder:
         rest = _roles(tok, [r for r in roles if r != "dobj"])
         if agent is None:  # "killed in Israeli shelling": the shelling's agent
             agent = next((a for prep in ("in", "during") for noun in prep_objects(tok, prep)
-                          if self._lemma(noun) in self.lex.nouns
+                          if self.lemma(noun) in self.lex.nouns
                           and (a := self._noun_agent(noun)) is not None), None)  # fmt: skip
         if agent is None and patient is not None and trig.entry.type == "MOBILIZE":
             return [patient], rest
@@ -533,23 +533,23 @@ class EventCoder:
             found += _roles(obj, preps)
         for c in tok.children:
             if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
-                entry = self._verb_entry(c)
+                entry = self.verb_entry(c)
                 found += _roles(c, self.lex.roles.get(entry.type, ["dobj"]) if entry else preps)
         return found
 
     def _recipient(
-        self, candidates: list[Token], mentions: _Mentions, state: _ArticleState
+        self, candidates: list[Token], mentions: Mentions, state: ArticleState
     ) -> tuple[Actor | None, Token | None]:
         """The first candidate that names an actor (an instrument or "himself" does not)."""
         for tok in candidates:
             if tok.lower_.endswith(("self", "selves")):
                 continue
-            actor = self._actor(tok, mentions, state)
+            actor = self.actor_of(tok, mentions, state)
             if actor is not None:
                 return actor, tok
         return None, (candidates[0] if candidates else None)
 
-    def _actor(self, tok: Token | None, mentions: _Mentions, state: _ArticleState) -> Actor | None:
+    def actor_of(self, tok: Token | None, mentions: Mentions, state: ArticleState) -> Actor | None:
         """The actor an argument word stands for: a pronoun's antecedent, the dictionary
         mention in the word's phrase, or an unknown named entity (kind "other")."""
         if tok is None:
@@ -579,7 +579,7 @@ class EventCoder:
             return replace(best, country=country, code=country + sector, confidence=0.8)
         return best
 
-    def _owner(self, tok: Token, mentions: _Mentions, state: _ArticleState) -> Actor | None:
+    def _owner(self, tok: Token, mentions: Mentions, state: ArticleState) -> Actor | None:
         """The actor a role belongs to: its possessor ("its", "al-Shabaab's")."""
         poss = child(tok, "poss")
         if poss is None or (poss.i in mentions.actors and mentions.actors[poss.i].kind == "sector"):
@@ -588,7 +588,7 @@ class EventCoder:
             return self._antecedent(poss, mentions, state)
         return mentions.actors.get(poss.i)
 
-    def _antecedent(self, pron: Token, mentions: _Mentions, state: _ArticleState) -> Actor | None:
+    def _antecedent(self, pron: Token, mentions: Mentions, state: ArticleState) -> Actor | None:
         """What a pronoun stands for: the speaker that reports its clause ("M23 said it had
         withdrawn"), else the last person (he, she) or the last actor of an event."""
         for verb in governing_chain(pron):
@@ -614,7 +614,7 @@ class EventCoder:
         trig: _Trigger,
         recipient_tok: Token | None,
         sent: Span,
-        mentions: _Mentions,
+        mentions: Mentions,
         article: Article,
     ) -> tuple[Place | None, float]:
         for head in dict.fromkeys([trig.token, trig.clause]):
@@ -657,7 +657,7 @@ class EventCoder:
     def _threat_mode(self, tok: Token) -> str | None:
         for c in tok.children:
             if c.dep_ in ("xcomp", "ccomp", "dobj"):
-                entry = self._verb_entry(c) if c.pos_ == "VERB" else None
+                entry = self.verb_entry(c) if c.pos_ == "VERB" else None
                 if entry is None and c.pos_ == "NOUN":
                     found = self.lex.nouns.get(c.lemma_.lower())
                     entry = found[0] if found else None
@@ -696,7 +696,7 @@ class EventCoder:
         return {self.lex.context_cues[m.lower()] for m in self._cue_re.findall(sent.text)}
 
 
-def _sentence_span(sent: Span, fld: TextField) -> TextSpan:
+def sentence_span(sent: Span, fld: TextField) -> TextSpan:
     """The sentence's offsets and text without the blank lines around it."""
     text = sent.text
     start = sent.start_char + (len(text) - len(text.lstrip()))
@@ -789,7 +789,7 @@ def _place_actor(place: Place | None, confidence: float) -> Actor | None:
                  place.span, None, round(confidence * 0.8, 3))  # fmt: skip
 
 
-def _situate(actor: Actor | None, place: Place | None, article: Article) -> Actor | None:
+def situate(actor: Actor | None, place: Place | None, article: Article) -> Actor | None:
     """Give a country to a sector role or a person that has none ("police", "the army",
     "Defense Minister X"). Wire style names foreign actors with their country ("U.S. Secretary
     of State", "Chadian troops"); unqualified ones belong to the country the story is about, its

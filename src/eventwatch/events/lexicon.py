@@ -230,7 +230,7 @@ class Lexicon:
             self.nouns[entry.lemma.lower()].append(entry)
 
 
-def _read_yaml(source: str, text: str) -> dict:
+def read_yaml(source: str, text: str) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -248,14 +248,14 @@ def _packaged(name: str) -> tuple[str, str]:
 def load_ontology() -> Ontology:
     source, text = _packaged("plover.yaml")
     try:
-        return Ontology.model_validate(_read_yaml(source, text))
+        return Ontology.model_validate(read_yaml(source, text))
     except ValidationError as exc:
         raise DataFileError(f"{source}: {exc}") from exc
 
 
 def _load_file(source: str, text: str, ontology: Ontology) -> LexiconFile:
     try:
-        lex = LexiconFile.model_validate(_read_yaml(source, text))
+        lex = LexiconFile.model_validate(read_yaml(source, text))
         for kind, entries in (("verbs", lex.verbs), ("nouns", lex.nouns)):
             for entry in entries:
                 ontology.check(entry.type, entry.mode, entry.contexts, f"{kind}.{entry.lemma}")

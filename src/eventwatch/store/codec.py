@@ -1,10 +1,10 @@
 """Records to table rows and back: the one place that knows how a record is laid out in SQLite.
 
 Nested records are flattened into prefixed columns (``actor_name``, ``place_lat``,
-``evidence_start``...); lists and dicts (contexts, confidence, place candidates, article meta) are
-JSON text. A missing nested record (``event.actor is None``) is a row of NULLs; a present one is
-recognised by a column its record never leaves empty (``name`` for actors and places, ``start``
-for spans).
+``evidence_start``...); lists and dicts (contexts, confidence, place candidates, hedges, article
+meta) are JSON text. A missing nested record (``event.actor is None``) is a row of NULLs; a
+present one is recognised by a column its record never leaves empty (``name`` for actors and
+places, ``start`` for spans, ``source`` for a claim's as-of date).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -21,10 +21,13 @@ from eventwatch.errors import StoreError
 from eventwatch.records import (
     Actor,
     Article,
+    Claim,
     Event,
     EventDate,
     Place,
     PlaceCandidate,
+    Quantity,
+    Quote,
     Span,
     Status,
 )
@@ -101,6 +104,54 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "story_id",
     "sources",
 )
+
+
+def span_columns(prefix: str) -> tuple[str, ...]:
+    return tuple(prefix + f for f in SPAN_FIELDS)
+
+
+CLAIM_COLUMNS: tuple[str, ...] = (
+    "id",
+    "article_id",
+    "ord",
+    "indicator",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "approximate",
+    "quantity_text",
+    "label",
+    "unit",
+    *actor_columns("subject_"),
+    *place_columns("place_"),
+    *actor_columns("claimant_"),
+    "claimant_as_written",
+    "hedges",
+    "prior",
+    "as_of",
+    "as_of_precision",
+    "as_of_source",
+    "as_of_text",
+    "event_id",
+    "modality",
+    "confidence",
+    *span_columns("evidence_"),
+    *span_columns("span_"),
+)
+QUOTE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "article_id",
+    "ord",
+    "kind",
+    *actor_columns("speaker_"),
+    "speaker_as_written",
+    *span_columns("speaker_mention_"),
+    "cue",
+    "confidence",
+    *span_columns("content_"),
+    *span_columns("evidence_"),
+)
 ACTOR_ROW_COLUMNS = ("article_id", "ord", *actor_columns(""))
 PLACE_ROW_COLUMNS = ("article_id", "ord", "is_focus", *place_columns(""))
 
@@ -116,6 +167,8 @@ class ArticleRows:
     actors: list[Values]
     places: list[Values]
     fingerprint: str
+    claims: list[Values] = field(default_factory=list)
+    quotes: list[Values] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------- scalar helpers
@@ -315,6 +368,164 @@ def decode_event(row: Row) -> Event:
     )
 
 
+# ---------------------------------------------------------------------------- claims
+def _child_where(kind: str, record: Any, ord_: int, article_id: str) -> str:
+    where = f"{kind} {ord_} ({record.id})"
+    if record.article_id != article_id:
+        raise StoreError(f"{where}: article_id {record.article_id!r} is not {article_id!r}")
+    return where
+
+
+def _bool(value: Any, where: str) -> int:
+    if not isinstance(value, bool | int):
+        raise StoreError(f"{where}: expected true or false, got {value!r}")
+    return int(bool(value))
+
+
+def encode_quantity(quantity: Quantity, where: str) -> Values:
+    if not isinstance(quantity, Quantity):
+        raise StoreError(f"{where}: expected a Quantity, got {quantity!r}")
+    return {
+        "value": _float(quantity.value, f"{where}.value"),
+        "low": _float(quantity.low, f"{where}.low"),
+        "high": _float(quantity.high, f"{where}.high"),
+        "qualifier": str(quantity.qualifier) if quantity.qualifier is not None else None,
+        "approximate": _bool(quantity.approximate, f"{where}.approximate"),
+        "quantity_text": quantity.text,
+        "label": quantity.label,
+    }
+
+
+def encode_as_of(value: EventDate | None, where: str) -> Values:
+    if value is None:
+        return dict.fromkeys(("as_of", "as_of_precision", "as_of_source", "as_of_text"), None)
+    if value.source is None:
+        raise StoreError(f"{where}: a date needs its source (text, publication or none)")
+    return {
+        "as_of": _iso_date(value.value, where),
+        "as_of_precision": value.precision,
+        "as_of_source": value.source,
+        "as_of_text": value.text,
+    }
+
+
+def encode_claim(claim: Claim, ord_: int, article_id: str) -> Values:
+    where = _child_where("claim", claim, ord_, article_id)
+    if claim.evidence is None or claim.span is None:
+        raise StoreError(f"{where}: a claim needs its evidence and number spans")
+    values: Values = {
+        "id": claim.id,
+        "article_id": article_id,
+        "ord": ord_,
+        "indicator": str(claim.indicator) if claim.indicator is not None else None,
+        **encode_quantity(claim.quantity, f"{where}.quantity"),
+        "unit": claim.unit,
+        "claimant_as_written": claim.claimant_text,
+        "hedges": _json(list(claim.hedges), f"{where}.hedges"),
+        "prior": _bool(claim.prior, f"{where}.prior"),
+        **encode_as_of(claim.as_of, f"{where}.as_of"),
+        "event_id": claim.event_id,
+        "modality": str(claim.modality) if claim.modality is not None else None,
+        "confidence": _float(claim.confidence, f"{where}.confidence"),
+    }
+    values.update(encode_actor(claim.subject, "subject_", f"{where}.subject"))
+    values.update(encode_place(claim.place, "place_", f"{where}.place"))
+    values.update(encode_actor(claim.claimant, "claimant_", f"{where}.claimant"))
+    values.update(encode_span(claim.evidence, "evidence_", f"{where}.evidence"))
+    values.update(encode_span(claim.span, "span_", f"{where}.span"))
+    return values
+
+
+def decode_quantity(row: Row) -> Quantity:
+    return Quantity(
+        value=row["value"],
+        low=row["low"],
+        high=row["high"],
+        qualifier=row["qualifier"],
+        approximate=bool(row["approximate"]),
+        text=row["quantity_text"],
+        label=row["label"],
+    )
+
+
+def decode_as_of(row: Row) -> EventDate | None:
+    if row["as_of_source"] is None:
+        return None
+    day = row["as_of"]
+    return EventDate(
+        value=date.fromisoformat(day) if day is not None else None,
+        precision=row["as_of_precision"],
+        source=row["as_of_source"],
+        text=row["as_of_text"],
+    )
+
+
+def decode_claim(row: Row) -> Claim:
+    evidence = decode_span(row, "evidence_")
+    span = decode_span(row, "span_")
+    if evidence is None or span is None:
+        raise StoreError(f"claim {row['id']!r} of article {row['article_id']!r} has no spans")
+    return Claim(
+        id=row["id"],
+        article_id=row["article_id"],
+        indicator=row["indicator"],
+        quantity=decode_quantity(row),
+        unit=row["unit"],
+        evidence=evidence,
+        span=span,
+        subject=decode_actor(row, "subject_"),
+        place=decode_place(row, "place_"),
+        claimant=decode_actor(row, "claimant_"),
+        claimant_text=row["claimant_as_written"],
+        hedges=_loads(row["hedges"], []),
+        prior=bool(row["prior"]),
+        as_of=decode_as_of(row),
+        event_id=row["event_id"],
+        modality=row["modality"],
+        confidence=row["confidence"],
+    )
+
+
+# ---------------------------------------------------------------------------- quotes
+def encode_quote(quote: Quote, ord_: int, article_id: str) -> Values:
+    where = _child_where("quote", quote, ord_, article_id)
+    if quote.content is None or quote.evidence is None:
+        raise StoreError(f"{where}: a quote needs its content and evidence spans")
+    values: Values = {
+        "id": quote.id,
+        "article_id": article_id,
+        "ord": ord_,
+        "kind": str(quote.kind) if quote.kind is not None else None,
+        "speaker_as_written": quote.speaker_text,
+        "cue": quote.cue,
+        "confidence": _float(quote.confidence, f"{where}.confidence"),
+    }
+    values.update(encode_actor(quote.speaker, "speaker_", f"{where}.speaker"))
+    values.update(encode_span(quote.speaker_span, "speaker_mention_", f"{where}.speaker_span"))
+    values.update(encode_span(quote.content, "content_", f"{where}.content"))
+    values.update(encode_span(quote.evidence, "evidence_", f"{where}.evidence"))
+    return values
+
+
+def decode_quote(row: Row) -> Quote:
+    content = decode_span(row, "content_")
+    evidence = decode_span(row, "evidence_")
+    if content is None or evidence is None:
+        raise StoreError(f"quote {row['id']!r} of article {row['article_id']!r} has no spans")
+    return Quote(
+        id=row["id"],
+        article_id=row["article_id"],
+        kind=row["kind"],
+        content=content,
+        evidence=evidence,
+        speaker=decode_actor(row, "speaker_"),
+        speaker_text=row["speaker_as_written"],
+        cue=row["cue"],
+        speaker_span=decode_span(row, "speaker_mention_"),
+        confidence=row["confidence"],
+    )
+
+
 # ---------------------------------------------------------------------------- articles
 def _published(value: datetime | None, where: str) -> str | None:
     if value is None:
@@ -354,7 +565,12 @@ def _encode_article(article: Article) -> ArticleRows:
     if article.focus is not None:
         focus = encode_place(article.focus, "", f"{where}.focus")
         places.append({"article_id": aid, "ord": None, "is_focus": 1, **focus})
-    return ArticleRows(row, events, actors, places, _fingerprint(row, events, actors, places))
+    claims = [encode_claim(c, i, aid) for i, c in enumerate(article.claims)]
+    quotes = [encode_quote(q, i, aid) for i, q in enumerate(article.quotes)]
+    parts: list[Any] = [row, events, actors, places]
+    if claims or quotes:  # an article without them keeps the fingerprint it had before them
+        parts += [claims, quotes]
+    return ArticleRows(row, events, actors, places, _fingerprint(*parts), claims, quotes)
 
 
 def _fingerprint(*parts: Any) -> str:
@@ -371,9 +587,14 @@ def status(value: str) -> str:
 
 
 def decode_article(
-    row: Row, events: list[Event], actors: list[Actor], places: list[Row]
+    row: Row,
+    events: list[Event],
+    actors: list[Actor],
+    places: list[Row],
+    claims: list[Claim] | None = None,
+    quotes: list[Quote] | None = None,
 ) -> Article:
-    """An :class:`Article` from its row, its events, its actors and its place rows."""
+    """An :class:`Article` from its row, its events, actors, place rows, claims and quotes."""
     published = row["published"]
     listed = [p for p in places if not p["is_focus"]]
     focus = [p for p in places if p["is_focus"]]
@@ -392,5 +613,7 @@ def decode_article(
         places=[p for p in (decode_place(r, "") for r in listed) if p is not None],
         focus=decode_place(focus[0], "") if focus else None,
         events=events,
+        claims=list(claims or []),
+        quotes=list(quotes or []),
         meta=_loads(row["meta"], {}),
     )

@@ -177,7 +177,8 @@ def flat_row(event: Event, ref: ArticleRef) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------- PLOVER
-def _plover_actor(actor: Actor | None) -> dict[str, Any] | None:
+def actor_object(actor: Actor | None) -> dict[str, Any] | None:
+    """The JSON object of an actor (PLOVER field names), or None."""
     if actor is None:
         return None
     return {
@@ -192,7 +193,8 @@ def _plover_actor(actor: Actor | None) -> dict[str, Any] | None:
     }
 
 
-def _plover_place(place: Place | None) -> dict[str, Any] | None:
+def place_object(place: Place | None) -> dict[str, Any] | None:
+    """The JSON object of a place (PLOVER ``event_loc`` field names), or None."""
     if place is None:
         return None
     return {
@@ -216,12 +218,12 @@ def plover_record(event: Event, ref: ArticleRef, coder: str) -> dict[str, Any]:
     return {
         "id": event.id,
         "date": event.date.value.isoformat() if event.date.value else None,
-        "actor": _plover_actor(event.actor),
-        "recipient": _plover_actor(event.recipient),
+        "actor": actor_object(event.actor),
+        "recipient": actor_object(event.recipient),
         "event": event.event_type,
         "mode": event.mode,
         "context": list(event.contexts),
-        "event_loc": _plover_place(event.place),
+        "event_loc": place_object(event.place),
         "event_text": evidence.text,
         "quad_code": quad,
         "event_scale": scale,
@@ -244,7 +246,7 @@ def plover_record(event: Event, ref: ArticleRef, coder: str) -> dict[str, Any]:
         "coded_date": ref.coded_at[:10],
         # eventwatch extensions
         "modality": str(event.modality),
-        "attributed_to": _plover_actor(event.attributed_to),
+        "attributed_to": actor_object(event.attributed_to),
         "confidence": dict(event.confidence),
         "date_info": {
             "precision": event.date.precision,
@@ -267,7 +269,8 @@ def write_plover_json(pairs: Iterable[Pair], out: TextIO) -> int:
     return count
 
 
-def _cell(value: Any) -> Any:
+def cell(value: Any) -> Any:
+    """A CSV cell: None is an empty cell."""
     return "" if value is None else value
 
 
@@ -278,7 +281,7 @@ def write_csv(pairs: Iterable[Pair], out: TextIO) -> int:
     count = 0
     for event, ref in pairs:
         row = flat_row(event, ref)
-        writer.writerow([_cell(row[name]) for name in FLAT_COLUMNS])
+        writer.writerow([cell(row[name]) for name in FLAT_COLUMNS])
         count += 1
     return count
 

@@ -1,4 +1,5 @@
-"""Event filters (:class:`EventQuery`) and the SQL they become.
+"""Filters (:class:`EventQuery`, :class:`ClaimQuery`, :class:`QuoteQuery`) and the SQL they
+become.
 
 A query is checked when it is built: a wrong type, modality, country code or date range raises
 :class:`~eventwatch.errors.QueryError` at once, not half-way through an export. Text filters
@@ -8,6 +9,7 @@ ASCII), through two SQL functions the store registers on its connection.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import InitVar, dataclass, field
@@ -17,7 +19,7 @@ from typing import Any
 
 from eventwatch.errors import QueryError
 from eventwatch.events.lexicon import load_ontology
-from eventwatch.records import Modality
+from eventwatch.records import Indicator, Modality
 
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 Many = str | Sequence[str] | None
@@ -164,8 +166,11 @@ def _in(column: str, values: Sequence[str]) -> str:
     return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
-def _actor_match(sql: Sql, prefix: str, needle: str) -> None:
-    cols = [f"e.{prefix}{c}" for c in ("name", "code", "text")]
+def _actor_match(
+    sql: Sql, prefix: str, needle: str, alias: str = "e", extra: tuple[str, ...] = ()
+) -> None:
+    cols = [f"{alias}.{prefix}{c}" for c in ("name", "code", "text")]
+    cols += [f"{alias}.{c}" for c in extra]
     sql.add(
         "(" + " OR ".join(f"instr(ew_fold({c}), ?) > 0" for c in cols) + ")",
         *[fold(needle)] * len(cols),
@@ -227,3 +232,175 @@ def fts_error(exc: Exception, text: str) -> QueryError:
         '"quoted phrases", prefix*, AND / OR / NOT, NEAR(a b, 5); quote words holding '
         "punctuation such as - or :"
     )
+
+
+# ---------------------------------------------------------------------------- claims, quotes
+def indicator_names() -> tuple[str, ...]:
+    """The claim indicators (:class:`~eventwatch.records.Indicator`) in their declared order."""
+    return tuple(i.value for i in Indicator)
+
+
+def _indicators(values: tuple[str, ...]) -> tuple[str, ...]:
+    known = indicator_names()
+    out: list[str] = []
+    for value in values:
+        name = value.strip().lower().replace("-", "_").replace(" ", "_")
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise QueryError(f"unknown indicator {value!r}{hint}; known: {', '.join(known)}")
+        out.append(name)
+    return tuple(dict.fromkeys(out))
+
+
+def _article(article_id: str | None, alias: str | None) -> str | None:
+    for value in (article_id, alias):
+        if value is not None and (not isinstance(value, str) or not value):
+            raise QueryError(f"article: expected a non-empty article id, got {value!r}")
+    if article_id and alias and article_id != alias:
+        raise QueryError(f"article: two different ids given ({article_id!r}, {alias!r})")
+    return article_id or alias
+
+
+def _common(query: ClaimQuery | QuoteQuery, article: str | None) -> None:
+    """Check and normalise the fields claim and quote queries share."""
+    put = object.__setattr__
+    put(query, "text", _text(query.text, "text"))
+    put(query, "article_id", _article(query.article_id, article))
+    put(query, "since", _day(query.since, "since"))
+    put(query, "until", _day(query.until, "until"))
+    if query.since and query.until and query.since > query.until:
+        raise QueryError(f"since ({query.since}) is after until ({query.until})")
+    put(query, "limit", count_arg(query.limit, "limit", allow_none=True))
+    put(query, "offset", count_arg(query.offset, "offset", allow_none=False))
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimQuery:
+    """Which claims to read. Every field is optional; all given filters must hold (AND).
+
+    - ``subject`` / ``claimant``: case-insensitive substring of the actor's name, code or words
+      as written (``"islamic state"``, ``"IMGISL"``); ``claimant`` also matches the claimant as
+      written when it was not resolved (``"military estimates"``, ``"one official"``).
+    - ``indicators`` (or ``indicator``): one or several of :class:`~eventwatch.records.Indicator`
+      (``"fighters"``, ``["killed", "injured"]``).
+    - ``place``: the place as written or its GeoNames name (whole name, any case), a GeoNames
+      id, an ISO3 country code, or a country name (claims anywhere in that country).
+    - ``since`` / ``until``: inclusive bounds on the claim's date: its as-of date, else the
+      article's publication day. Claims with neither are left out when either is given.
+    - ``text``: an FTS5 query on the evidence sentence.
+    - ``article_id`` (or ``article``): the claims of one article.
+    - ``limit`` / ``offset``: paging over the ordered result (date, article id, position).
+    """
+
+    subject: str | None = None
+    indicators: Sequence[str] | str = ()  # normalised to a tuple of Indicator values
+    place: str | None = None
+    claimant: str | None = None
+    since: date | str | None = None
+    until: date | str | None = None
+    text: str | None = None
+    article_id: str | None = None
+    limit: int | None = None
+    offset: int = 0
+    indicator: InitVar[Many] = None
+    article: InitVar[str | None] = None
+
+    def __post_init__(self, indicator: Many, article: str | None) -> None:
+        put = object.__setattr__
+        put(self, "subject", _text(self.subject, "subject"))
+        put(self, "claimant", _text(self.claimant, "claimant"))
+        put(self, "place", _text(self.place, "place"))
+        wanted = _many(self.indicators, "indicators") + _many(indicator, "indicator")
+        put(self, "indicators", _indicators(wanted))
+        _common(self, article)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteQuery:
+    """Which quotes to read. Every field is optional; all given filters must hold (AND).
+
+    - ``speaker``: case-insensitive substring of the speaker's name, code or words as written,
+      or of the speaker as written when unresolved (``"kerry"``, ``"USAGOV"``, ``"official"``).
+    - ``text``: an FTS5 query on what was said (``"ceasefire"``, ``'"peace talks"'``).
+    - ``since`` / ``until``: inclusive bounds on the article's publication day.
+    - ``article_id`` (or ``article``): the quotes of one article.
+    - ``limit`` / ``offset``: paging over the ordered result (publication, article, position).
+    """
+
+    speaker: str | None = None
+    text: str | None = None
+    since: date | str | None = None
+    until: date | str | None = None
+    article_id: str | None = None
+    limit: int | None = None
+    offset: int = 0
+    article: InitVar[str | None] = None
+
+    def __post_init__(self, article: str | None) -> None:
+        object.__setattr__(self, "speaker", _text(self.speaker, "speaker"))
+        _common(self, article)
+
+
+#: A claim's date in SQL: its as-of date, else the day its article was published.
+CLAIM_DAY = "coalesce(c.as_of, substr(a.published, 1, 10))"
+CLAIM_ORDER = f" ORDER BY {CLAIM_DAY} IS NULL, {CLAIM_DAY}, c.article_id, c.ord"
+QUOTE_DAY = "substr(a.published, 1, 10)"
+QUOTE_ORDER = " ORDER BY a.published IS NULL, a.published, q.article_id, q.ord"
+
+
+def _claim_place(sql: Sql, name: str) -> None:
+    """The place as written or named, its GeoNames id, its country code, or a country name (as
+    the store's country mentions spell it)."""
+    folded = fold(name)
+    condition = (
+        "(ew_fold(c.place_text) = ? OR ew_fold(c.place_name) = ? OR c.place_country IN ("
+        "SELECT p.country FROM places AS p WHERE p.feature = 'country' "
+        "AND p.country IS NOT NULL AND (ew_fold(p.name) = ? OR ew_fold(p.text) = ?))"
+    )
+    params: list[Any] = [folded] * 4
+    if name.isdigit():
+        condition += " OR c.place_geonameid = ?"
+        params.append(int(name))
+    if _ISO3.match(name):
+        condition += " OR c.place_country = ?"
+        params.append(name.upper())
+    sql.add(condition + ")", *params)
+
+
+def claim_where(query: ClaimQuery) -> Sql:
+    """The conditions on ``claims AS c JOIN articles AS a`` that ``query`` asks for."""
+    sql = Sql()
+    if query.subject:
+        _actor_match(sql, "subject_", query.subject, "c")
+    if query.claimant:
+        _actor_match(sql, "claimant_", query.claimant, "c", ("claimant_as_written",))
+    if query.indicators:
+        sql.add(_in("c.indicator", query.indicators), *query.indicators)
+    if query.place:
+        _claim_place(sql, query.place)
+    if query.since:
+        sql.add(f"{CLAIM_DAY} >= ?", str(query.since))
+    if query.until:
+        sql.add(f"{CLAIM_DAY} <= ?", str(query.until))
+    if query.article_id:
+        sql.add("c.article_id = ?", query.article_id)
+    if query.text:
+        sql.add("c.seq IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)", query.text)
+    return sql
+
+
+def quote_where(query: QuoteQuery) -> Sql:
+    """The conditions on ``quotes AS q JOIN articles AS a`` that ``query`` asks for."""
+    sql = Sql()
+    if query.speaker:
+        _actor_match(sql, "speaker_", query.speaker, "q", ("speaker_as_written",))
+    if query.since:
+        sql.add(f"{QUOTE_DAY} >= ?", str(query.since))
+    if query.until:
+        sql.add(f"{QUOTE_DAY} <= ?", str(query.until))
+    if query.article_id:
+        sql.add("q.article_id = ?", query.article_id)
+    if query.text:
+        sql.add("q.seq IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)", query.text)
+    return sql

@@ -2,21 +2,22 @@
 
 Articles are keyed by their content-hash id. Writing an article is atomic and idempotent:
 
-- a new id is inserted with its events, actors and places;
+- a new id is inserted with its events, actors, places, claims and quotes;
 - the same content again (same fingerprint of every stored field) changes nothing, not even a
   timestamp;
 - a different version of the same id (re-coded) replaces the article's row and all its events,
-  actors and places in one transaction;
+  actors, places, claims and quotes in one transaction;
 - a record that is not CODED (failed, skipped, pending) never replaces a CODED one.
 
-Reads stream from a cursor: ``events()`` and ``export()`` hold one row at a time.
+Reads stream from a cursor: ``events()``, ``claims()``, ``quotes()`` and the exports hold one row
+at a time. The claim and quote reads live in :mod:`eventwatch.store.claims`.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,10 +29,10 @@ from pydantic import BaseModel
 from eventwatch.errors import QueryError, StoreError
 from eventwatch.records import Article, Event, Status
 from eventwatch.store import codec
+from eventwatch.store.claims import ClaimsMixin
 from eventwatch.store.exports import (
     EXPORTERS,
     FLAT_COLUMNS,
-    ArticleRef,
     Pair,
     eventwatch_version,
     flat_row,
@@ -47,6 +48,7 @@ from eventwatch.store.query import (
     paging,
     where,
 )
+from eventwatch.store.reading import ARTICLE_REF, article_ref, stream
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,10 +72,6 @@ _INFO_COLUMNS = (
     "a.run_id, a.ingested_at, a.updated_at, "
     "(SELECT count(*) FROM events AS e WHERE e.article_id = a.id) AS events"
 )
-_ARTICLE_REF = (
-    "a.url AS a_url, a.outlet AS a_outlet, a.title AS a_title, a.published AS a_published, "
-    "a.language AS a_language, a.updated_at AS a_updated_at"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +81,15 @@ class WriteResult:
     ``action``: inserted (new id), replaced (a new version of a stored id), unchanged (the same
     content was already stored), kept (a non-coded record did not overwrite the stored coded
     one), error (this article could not be stored; ``error`` says why, nothing of it was written).
-    ``events``: events written by this call.
+    ``events``, ``claims``, ``quotes``: records written by this call.
     """
 
     article_id: str
     action: Action
     events: int = 0
     error: str | None = None
+    claims: int = 0
+    quotes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +143,9 @@ _UPDATE_ARTICLE = (
 _INSERT_EVENT = _insert_sql("events", codec.EVENT_COLUMNS)
 _INSERT_ACTOR = _insert_sql("actors", codec.ACTOR_ROW_COLUMNS)
 _INSERT_PLACE = _insert_sql("places", codec.PLACE_ROW_COLUMNS)
+_INSERT_CLAIM = _insert_sql("claims", codec.CLAIM_COLUMNS)
+_INSERT_QUOTE = _insert_sql("quotes", codec.QUOTE_COLUMNS)
+_CHILD_TABLES = ("events", "actors", "places", "claims", "quotes")
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -194,7 +197,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, registry: Migrations, read_on
         raise StoreError(f"cannot prepare database {path}: {exc}") from exc
 
 
-class Store:
+class Store(ClaimsMixin):
     """An eventwatch database. Open it with :meth:`Store.open`, preferably in a ``with`` block."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
@@ -326,13 +329,18 @@ class Store:
             conn.execute(_INSERT_ARTICLE, {**values, "ingested_at": now})
         else:
             conn.execute(_UPDATE_ARTICLE, values)
-            for table in ("events", "actors", "places"):
+            for table in _CHILD_TABLES:
                 conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (aid,))
         conn.executemany(_INSERT_EVENT, rows.events)
         conn.executemany(_INSERT_ACTOR, rows.actors)
         conn.executemany(_INSERT_PLACE, rows.places)
+        conn.executemany(_INSERT_CLAIM, rows.claims)
+        conn.executemany(_INSERT_QUOTE, rows.quotes)
         self._copy(rows.article, run_id, now)
-        return WriteResult(aid, "inserted" if old is None else "replaced", len(rows.events))
+        action: Action = "inserted" if old is None else "replaced"
+        return WriteResult(
+            aid, action, len(rows.events), claims=len(rows.claims), quotes=len(rows.quotes)
+        )
 
     def _copy(self, article: Mapping[str, Any], run_id: int | None, now: str) -> bool:
         cursor = self._conn.execute(
@@ -433,7 +441,8 @@ class Store:
         return codec.status(row["status"]) if row else None
 
     def article(self, article_id: str) -> Article | None:
-        """The stored article with its events, actors, places and focus; None if unknown."""
+        """The stored article with its events, actors, places, focus, claims and quotes; None if
+        unknown."""
         conn = self._conn
         row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
@@ -453,7 +462,19 @@ class Store:
         places = conn.execute(
             "SELECT * FROM places WHERE article_id = ? ORDER BY is_focus, ord", (article_id,)
         ).fetchall()
-        return codec.decode_article(row, events, [a for a in actors if a], places)
+        claims = [
+            codec.decode_claim(r)
+            for r in conn.execute(
+                "SELECT * FROM claims WHERE article_id = ? ORDER BY ord", (article_id,)
+            )
+        ]
+        quotes = [
+            codec.decode_quote(r)
+            for r in conn.execute(
+                "SELECT * FROM quotes WHERE article_id = ? ORDER BY ord", (article_id,)
+            )
+        ]
+        return codec.decode_article(row, events, [a for a in actors if a], places, claims, quotes)
 
     def resolve_article_id(self, prefix: str) -> str:
         """The full id of the one article whose id starts with ``prefix``.
@@ -523,7 +544,7 @@ class Store:
         self._check_fts(query)
         sql = where(query)
         tail, params = paging(query.limit, query.offset)
-        columns = f"e.*, {_ARTICLE_REF}" if with_article else "e.*"
+        columns = f"e.*, {ARTICLE_REF}" if with_article else "e.*"
         join = " JOIN articles AS a ON a.id = e.article_id" if with_article else ""
         try:
             return self._conn.execute(
@@ -540,11 +561,11 @@ class Store:
         the first event is read. Events without a date come last.
         """
         cursor = self._select(query or EventQuery(), with_article=False)
-        return _stream(cursor, codec.decode_event, self.path)
+        return stream(cursor, codec.decode_event, self.path)
 
     def _pairs(self, query: EventQuery | None) -> Iterator[Pair]:
         cursor = self._select(query or EventQuery(), with_article=True)
-        return _stream(cursor, _pair, self.path)
+        return stream(cursor, _pair, self.path)
 
     def count_events(self, query: EventQuery | None = None) -> int:
         """How many events ``events(query)`` yields (limit and offset included)."""
@@ -586,7 +607,8 @@ class Store:
     # ------------------------------------------------------------------ summary
     def summary(self) -> dict[str, Any]:
         """Counts for a dashboard or a status line: articles by status, events by type,
-        modality and country, date range, top failure reasons, runs."""
+        modality and country, date range, claims by indicator, quotes by kind, top failure
+        reasons, runs."""
         conn = self._conn
 
         def counts(sql: str) -> dict[str, int]:
@@ -617,6 +639,7 @@ class Store:
             ),
             "first_event_date": span[0],
             "last_event_date": span[1],
+            **self._said_summary(),
             "reasons": counts(
                 "SELECT status || ': ' || coalesce(reason, '?'), count(*) FROM articles "
                 "WHERE status IN ('failed', 'skipped') GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20"
@@ -627,27 +650,7 @@ class Store:
 
 
 def _pair(row: sqlite3.Row) -> Pair:
-    ref = ArticleRef(
-        id=row["article_id"],
-        url=row["a_url"],
-        outlet=row["a_outlet"],
-        title=row["a_title"],
-        published=row["a_published"],
-        language=row["a_language"],
-        coded_at=row["a_updated_at"],
-    )
-    return codec.decode_event(row), ref
-
-
-def _stream(cursor: sqlite3.Cursor, decode: Callable[[sqlite3.Row], T], path: Path) -> Iterator[T]:
-    """Decode rows one at a time; a database error while reading becomes a StoreError."""
-    try:
-        for row in cursor:
-            yield decode(row)
-    except sqlite3.Error as exc:
-        raise StoreError(f"reading {path} failed: {exc}") from exc
-    finally:
-        cursor.close()
+    return codec.decode_event(row), article_ref(row)
 
 
 def _run_dict(run: RunInfo) -> dict[str, Any]:
