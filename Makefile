@@ -35,9 +35,12 @@ install: $(STAMP)
 demo: install
 	$(BIN)/eventwatch run $(EXAMPLES) --db $(DB) --max-failed-ratio 0.1
 	COLUMNS=$${COLUMNS:-160} $(BIN)/eventwatch events --db $(DB) --since 2026-01-01 --limit 12
+	COLUMNS=$${COLUMNS:-160} $(BIN)/eventwatch claims --db $(DB) --subject al-Shabaab
 	@echo
 	@echo "Results are in $(abspath $(DB)). Try:"
 	@echo "  $(BIN)/eventwatch events --db $(DB) --modality negated --modality hypothetical"
+	@echo "  $(BIN)/eventwatch claims --db $(DB) --indicator killed"
+	@echo "  $(BIN)/eventwatch quotes --db $(DB) --speaker army"
 	@echo "  $(BIN)/eventwatch articles --db $(DB)"
 	@echo "  $(BIN)/eventwatch export --db $(DB) --format geojson -o events.geojson"
 

@@ -2,7 +2,8 @@
 
 Every expected event must be found (type, evidence and each field the file gives), and every
 ``not_asserted`` action must not be coded as asserted: negated, hypothetical, planned and
-threatened actions are not things that happened.
+threatened actions are not things that happened. Expected claims and quotes must be found with
+their fields; ``not_claims`` (dates, ages, phone numbers) must not be claims.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from spacy.language import Language
 from eventwatch.config import load_settings
 from eventwatch.ingest import read_sources
 from eventwatch.pipeline import Pipeline
-from eventwatch.records import Actor, Article, Event
+from eventwatch.records import Actor, Article, Claim, Event
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "articles"
@@ -146,3 +147,50 @@ def test_expected_event(coded: dict[str, Article], key: str, number: int, spec: 
 def test_not_asserted(coded: dict[str, Article], key: str, number: int, spec: dict) -> None:
     wrong = [e for e in _candidates(coded[key], spec) if e.modality == "asserted"]
     assert not wrong, f"{key}: coded as asserted: {_describe(wrong)}"
+
+
+def _names(actor: Actor | None, written: str | None) -> str:
+    parts = [written or ""]
+    if actor is not None:
+        parts += [actor.name, actor.text]
+    return " | ".join(parts).casefold()
+
+
+def _claim_mismatches(claim: Claim, spec: dict[str, Any]) -> list[str]:
+    out = []
+    q = claim.quantity
+    for key, got in (("indicator", claim.indicator), ("qualifier", q.qualifier),
+                     ("low", q.low), ("high", q.high), ("prior", claim.prior)):  # fmt: skip
+        if key in spec and got != spec[key]:
+            out.append(f"{key} {got!r} != {spec[key]!r}")
+    for key, actor, written in (("subject", claim.subject, None),
+                                ("claimant", claim.claimant, claim.claimant_text)):  # fmt: skip
+        if key in spec and spec[key].casefold() not in _names(actor, written):
+            out.append(f"{key} {_names(actor, written)!r} lacks {spec[key]!r}")
+    return out
+
+
+@pytest.mark.parametrize(("key", "number", "spec"), list(_cases("claims")))
+def test_expected_claim(coded: dict[str, Article], key: str, number: int, spec: dict) -> None:
+    claims = [c for c in coded[key].claims if spec["quantity"] in c.quantity.text]
+    found = [c.quantity.text for c in coded[key].claims]
+    assert claims, f"{key}: no claim {spec['quantity']!r}; found {found}"
+    reasons = [_claim_mismatches(c, spec) for c in claims]
+    assert any(not r for r in reasons), f"{key} claim {spec['quantity']!r}: {reasons}"
+
+
+@pytest.mark.parametrize("key", [k for k, v in EXPECTED["articles"].items() if v.get("not_claims")])
+def test_not_claims(coded: dict[str, Article], key: str) -> None:
+    article = coded[key]
+    for words in EXPECTED["articles"][key]["not_claims"]:
+        wrong = [c for c in article.claims if words in c.span.text or c.span.text in words]
+        assert not wrong, f"{key}: {words!r} read as a claim: {wrong}"
+
+
+@pytest.mark.parametrize(("key", "number", "spec"), list(_cases("quotes")))
+def test_expected_quote(coded: dict[str, Article], key: str, number: int, spec: dict) -> None:
+    article = coded[key]
+    quotes = [q for q in article.quotes if spec["content"] in article.span_text(q.content)]
+    assert quotes, f"{key}: no quote holding {spec['content']!r}"
+    speakers = [_names(q.speaker, q.speaker_text) for q in quotes]
+    assert any(spec["speaker"].casefold() in s for s in speakers), speakers

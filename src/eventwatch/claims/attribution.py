@@ -16,6 +16,8 @@ from spacy.tokens import Span, Token
 from eventwatch.claims.lexicon import ClaimsLexicon
 from eventwatch.events.syntax import agent_of, argument_tokens, child, governing_chain
 
+# what "claim" takes when it claims a deed, not a number
+CLAIMED_DEEDS = {"life", "attack", "responsibility", "credit", "bombing", "killing", "strike"}
 EXPLETIVES = {"it", "there", "this", "that", "which", "what", "who"}
 
 
@@ -43,8 +45,8 @@ class Attribution:
             if node.pos_ not in ("VERB", "AUX") or node.lemma_.lower() not in self.saying:
                 continue
             lemma = node.lemma_.lower()
-            if lemma == "claim" and _object_lemma(node) == "life":
-                continue  # "the attack claimed 12 lives"
+            if lemma == "claim" and _object_lemma(node) in CLAIMED_DEEDS:
+                continue  # "the attack claimed 12 lives", "the group claimed the attack"
             if lemma in self.at_verbs and not _puts_at(node):
                 continue  # "put 5,000 troops on alert" is no estimate
             found = self._speaker(node, anchor)
@@ -95,12 +97,12 @@ class Attribution:
     def hedges_of(self, anchor: Token, amount_words: list[str], sent: Span) -> list[str]:
         found: list[str] = []
         text = " ".join(amount_words).lower()
-        found += [h for h in self.hedges if " " in h and f"{h} " in f"{text} "]
-        found += [w for w in amount_words if w.lower() in self.hedges]
+        found += [h for h in self.hedges if " " in h and f"{text} ".startswith(f"{h} ")]
+        found += [w.lower() for w in amount_words if w.lower() in self.hedges]
         for node in (anchor, *governing_chain(anchor)):
             for tok in (node, *node.children):
-                if tok.dep_ in ("nsubj", "dobj", "pobj") and tok.i != node.i:
-                    continue
+                if (tok.dep_ in ("nsubj", "dobj", "pobj") and tok.i != node.i) or tok.pos_ == "ADP":
+                    continue  # "fighters around Lake Chad": a place, not a hedge
                 word = tok.lower_
                 if word in self.hedges or (tok.pos_ == "VERB" and tok.lemma_ in self.hedges):
                     found.append(word if tok.pos_ != "VERB" else tok.lemma_.lower())
@@ -112,7 +114,9 @@ class Attribution:
         if source is not None:
             nodes.append(source.token)
         for node in nodes:
-            for tok in (node, *node.children):
+            subject = child(node, "nsubj") if node.pos_ in ("VERB", "AUX") else None
+            near = [node, *node.children, *(subject.children if subject is not None else ())]
+            for tok in near:  # "earlier estimates had put ..., including what X said were"
                 if tok.lower_ in self.prior and tok.dep_ in ("amod", "advmod", "npadvmod", "nmod"):
                     return True
         if source is not None:

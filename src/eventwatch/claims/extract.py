@@ -56,7 +56,7 @@ from eventwatch.events.coder import (
     sentence_span,
     situate,
 )
-from eventwatch.events.syntax import child
+from eventwatch.events.syntax import child, subjects
 from eventwatch.records import (
     Actor,
     Article,
@@ -112,7 +112,7 @@ class _Found:
     quantity: Quantity
     unit: str
     patient: bool  # the counted words are the verb's patient (victims, detainees)
-    restates: bool = False  # names nothing itself: it restates the amount told before
+    nameless: bool = False  # names no one itself: its subject is the claim's before
 
 
 class ClaimExtractor:
@@ -139,6 +139,8 @@ class ClaimExtractor:
             {w for w in lexicon.vague if " " not in w}
             | set(lexicon.estimate_nouns)
             | set(lexicon.measures)
+            | set(lexicon.nouns["killed"])
+            | set(lexicon.nouns["injured"])  # "7 deaths"
             | {"more", "other"}
         )
         self.money_context = set(lexicon.money_context)
@@ -164,7 +166,7 @@ class ClaimExtractor:
                     last = claims[-1] if claims else None
                     if (
                         claim.subject is None
-                        and found.restates
+                        and found.nameless
                         and last is not None
                         and last.indicator == claim.indicator
                     ):
@@ -208,6 +210,8 @@ class ClaimExtractor:
                 continue
             if amount is not None:
                 quantity, span = amount.quantity, (amount.start, amount.end)
+            elif not self._people(m.token, self.nouns.get(lemma_of(m.token))):
+                continue  # "it hurts their prestige": no casualty
             else:
                 value = float(m.value)  # type: ignore[arg-type]
                 quantity = Quantity(value, value, value, Qualifier.EXACT, False, np_text(m.token))
@@ -224,15 +228,18 @@ class ClaimExtractor:
         counted = self._counted(amount)
         verb, role = clause_of(counted)
         indicator = self._indicator(sent, amount, counted, verb, role, groups)
-        restates = self._restating(amount, counted, verb)
-        if indicator is None and before is not None and restates:
+        restating = self._restating(amount, counted, verb)
+        if indicator is None and before is not None and restating:
             indicator = before.indicator  # "police counted 35,000", "an earlier figure of 31"
-        if indicator is None:
-            return None
+        if indicator is None or (indicator == Indicator.ATTACKS and amount.quantity.value == 1):
+            return None  # "one attack is enough": a single attack is an event, not a count
         unit = amount.unit or ("attacks" if indicator == Indicator.ATTACKS else PEOPLE_UNIT)
         patient = role == "patient" and indicator in PATIENT_INDICATORS
+        # names no one itself ("another 7.6 million", "scores more", "the turnout"): whose it
+        # is comes from the claim before, when that one counts the same thing
+        nameless = restating or counted.i == amount.head.i or lemma_of(counted) in self.measures
         return _Found(amount, indicator, counted, verb, (amount.start, amount.end),
-                      amount.quantity, unit, patient, restates)  # fmt: skip
+                      amount.quantity, unit, patient, nameless)  # fmt: skip
 
     def _restating(self, amount: Amount, counted: Token, verb: Token | None) -> bool:
         """An amount that names nothing itself and restates the one told just before: a lone
@@ -241,8 +248,8 @@ class ClaimExtractor:
         if amount.unit is not None:
             return False
         lemma = lemma_of(counted)
-        if counted.i == amount.head.i:  # a lone number: counted by a source, or a subject
-            return verb is not None
+        if counted.i == amount.head.i:  # a lone number a source counts or estimates
+            return verb is not None and self.coder.lemma(verb) in self.attribution.saying
         return lemma in self.attribution.estimate_nouns or counted.lower_ in ("them", "those")
 
     def _counted(self, amount: Amount) -> Token:
@@ -307,8 +314,8 @@ class ClaimExtractor:
             if kind == Indicator.TROOPS:
                 if noun_kind in (Indicator.TROOPS, Indicator.FIGHTERS):
                     return kind
-            elif self._people(counted, noun_kind):
-                return kind
+            elif self._people(counted, noun_kind) or counted.i == amount.head.i:
+                return kind  # "arrested 40 protesters", "scores more were detained"
         if (
             role == "patient"
             and verb_lemma == "treat"
@@ -329,9 +336,8 @@ class ClaimExtractor:
         people = not self._of_others(amount, counted)
         if noun_kind is None and people and self._crowd_words(counted, verb, role):
             return Indicator.CROWD
-        if noun_kind == Indicator.CROWD and (role != "agent" or partitive(amount, counted)):
-            return None  # protesters counted as something else ("six protesters were hurt",
-            # "one of the protesters", "the death of one demonstrator")
+        if noun_kind == Indicator.CROWD and self._not_a_crowd(amount, counted, verb_lemma, role):
+            return None
         if holder_lemma(counted) in self.protest_nouns or lemma in self.protest_nouns:
             return Indicator.CROWD if noun_kind in (None, Indicator.CROWD) else noun_kind
         if noun_kind is not None:
@@ -394,6 +400,17 @@ class ClaimExtractor:
             or counted.ent_type_ in ("NORP", "PERSON")
         )
 
+    def _not_a_crowd(self, amount: Amount, counted: Token, verb_lemma: str, role: str) -> bool:
+        """Protesters counted as something else: "six protesters were hurt", "one of the
+        protesters", "the death of one demonstrator" (not "police estimated the crowd at",
+        "dispersed a crowd of 5,000")."""
+        if partitive(amount, counted):
+            return True
+        if role == "patient":
+            return verb_lemma not in self.attribution.saying and verb_lemma != "disperse"
+        holder = holder_lemma(counted)
+        return counted.dep_ == "pobj" and holder not in self.protest_nouns and holder != "crowd"
+
     def _of_others(self, amount: Amount, counted: Token) -> bool:
         """ "workers of two factories", "members of 27 networks": the amount counts the "of"
         phrase of other people, not the people who act."""
@@ -406,8 +423,10 @@ class ClaimExtractor:
 
     def _participle_kind(self, counted: Token) -> str | None:
         for c in counted.children:
-            if c.dep_ in ("amod", "acl") and c.tag_ == "VBN" and c.i < counted.i:
-                kind = self.patient_verbs.get(self.coder.lemma(c))
+            if c.dep_ not in ("amod", "acl") or c.i > counted.i or not c.lower_.endswith("ed"):
+                continue  # "17 abducted fishermen", tagged VBN or JJ
+            for lemma in (self.coder.lemma(c), c.lower_[:-2], c.lower_[:-1]):
+                kind = self.patient_verbs.get(lemma)
                 if kind is not None and kind != Indicator.TROOPS:
                     return kind
         return None
@@ -496,21 +515,34 @@ class ClaimExtractor:
         if found.indicator == Indicator.MONEY and found.amount is not None:
             candidates += money_objects(found.amount)  # "of Hezbollah assets", "for Sudan"
         territory = found.indicator in (Indicator.TERRITORY_SHARE, Indicator.TERRITORY_AREA)
-        owner = self._owner(candidates, mentions, state, places=not territory)
+        money = found.indicator == Indicator.MONEY
+        owner = self._owner(candidates, mentions, state, places=not territory, recipients=not money)
         if owner is None and found.verb is not None:
-            subj = child(found.verb, "nsubj", *(("nsubjpass",) if territory else ()))
+            subj = self._doer(found.verb, territory)
             if subj is not None and subj.i not in range(*found.span) and subj.i != counted.i:
                 owner = self._named(subj, mentions, state, article)
         if owner is None and found.indicator in GROUP_INDICATORS:
-            in_sentence = [a for a in mentions.actors_in(counted.sent) if a.kind == "group"]
-            owner = in_sentence[0] if in_sentence else state.last_group
+            named = [a for a in mentions.actors_in(counted.sent)
+                     if a.kind == "group" and not _refers_back(a)]  # fmt: skip
+            owner = named[0] if named else state.last_group
         return situate(owner, None, article) if owner is not None else None
+
+    def _doer(self, verb: Token, passive_too: bool) -> Token | None:
+        """The verb's subject, through control and coordination ("Chad offered to send 500
+        troops": Chad); the passive subject too for territory ("X has been pushed out of")."""
+        lex = self.coder.lex
+        found = subjects(verb, lex.object_control, lex.prep_control)
+        if found:
+            return found[0]
+        return child(verb, "nsubjpass") if passive_too else None
 
     def _named(
         self, tok: Token, mentions: Mentions, state: _State, article: Article
     ) -> Actor | None:
         """The actor ``tok`` names; a noun phrase no dictionary knows stands as written (kind
         "other": "fishermen", "donors"); bare "people", "others" name nobody."""
+        if state.last_group is not None and _back_reference(tok):
+            return state.last_group  # "the group", "it": the armed group the story is about
         lemma = lemma_of(tok)
         if tok.lower_ in GENERIC_PEOPLE or tok.like_num or {lemma, tok.lower_} & self.not_subjects:
             return None  # "people", "thousands", "an earlier figure"
@@ -531,7 +563,13 @@ class ClaimExtractor:
         return Actor(words.text, "", None, None, "other", words.text, span, None, 0.3)
 
     def _owner(
-        self, nouns: list[Token], mentions: Mentions, state: _State, *, places: bool = True
+        self,
+        nouns: list[Token],
+        mentions: Mentions,
+        state: _State,
+        *,
+        places: bool = True,
+        recipients: bool = True,
     ) -> Actor | None:
         """An actor the counted words belong to; with ``places`` False a country or region in
         an "of" phrase is where the territory lies ("45 percent of Afghanistan"), no owner."""
@@ -541,13 +579,18 @@ class ClaimExtractor:
             for prep in noun.children:
                 if prep.dep_ == "acl" and prep.lemma_ == "belong":  # "assets belonging to X"
                     tokens += [g for p in prep.children for g in p.children if g.dep_ == "pobj"]
-                if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "for", "to", "with"):
+                preps = ("of", "from", "for", "to", "with") if recipients else ("of",)
+                if prep.dep_ == "prep" and prep.lower_ in preps:
                     tokens += [g for g in prep.children if g.dep_ == "pobj"
                                and (places or not is_place(g, mentions))]  # fmt: skip
                 if prep.dep_ == "amod" and prep.lower_ == "loyal":  # "fighters loyal to X"
                     tokens += [g for p in prep.children for g in p.children if g.dep_ == "pobj"]
             for tok in tokens:
+                if state.last_group is not None and _back_reference(tok):
+                    return state.last_group  # "the group's strength"
                 actor = self.coder.actor_of(tok, mentions, state.coder)
+                if actor is not None and _refers_back(actor) and state.last_group is not None:
+                    return state.last_group
                 if actor is None or (actor.kind == "sector" and actor.country is None):
                     continue
                 if places or actor.kind != "country":  # "of Afghanistan's districts": where
@@ -575,15 +618,40 @@ class ClaimExtractor:
         return find_event_date(sent, clause, article.published)
 
     def _remember(self, sent: Span, mentions: Mentions, state: _State) -> None:
+        """The story's armed group (the subject of a sentence before a mere mention: "ISWAP
+        has ..., the largest Islamic State affiliate"), person and main actor so far."""
         actors = mentions.actors_in(sent)
+        groups = [a for a in actors if a.kind == "group" and not _refers_back(a)]
+        subjects = {mentions.actors[t.i].name for t in sent
+                    if t.dep_ in ("nsubj", "nsubjpass") and t.i in mentions.actors}  # fmt: skip
+        if groups:
+            state.last_group = next((g for g in groups if g.name in subjects), groups[0])
         for actor in actors:
-            if actor.kind == "group":
-                state.last_group = actor
             if actor.kind == "person":
                 state.coder.last_person = actor
         named = [a for a in actors if a.kind in ("group", "igo", "country", "institution")]
         if named:
-            state.coder.last_actor = min(named, key=lambda a: KIND_RANK.get(a.kind, 9))
+            best = min(named, key=lambda a: KIND_RANK.get(a.kind, 9))
+            state.coder.last_actor = state.last_group if best.kind == "group" else best
+
+
+BACK_REFERENCES = {"group", "militants", "insurgents", "jihadists", "organisation",
+                   "organization", "movement", "militia", "outfit", "rebels"}  # fmt: skip
+
+
+def _back_reference(tok: Token) -> bool:
+    """ "the group", "the militants", "it": words that refer back to an actor named before."""
+    if tok.lower_ == "it" and tok.pos_ == "PRON":
+        return True
+    det = child(tok, "det")
+    return tok.lower_ in BACK_REFERENCES and det is not None and det.lower_ == "the"
+
+
+def _refers_back(actor: Actor) -> bool:
+    """An actor mention that is a back-reference ("the group"), resolved by the actors stage to
+    the last group it named, which may be a mere modifier ("an Islamic State affiliate")."""
+    words = actor.text.lower().split()
+    return bool(words) and words[0] == "the" and words[-1].rstrip("'s") in BACK_REFERENCES
 
 
 def _drop_headline_repeats(claims: list[Claim]) -> list[Claim]:

@@ -24,6 +24,7 @@ _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 _HYPHEN_RANGE = re.compile(r"^(\d[\d,.]*)[-–](\d[\d,.]*)$")
 _PHONE = re.compile(r"^\+?\d[\d\s().-]{6,}\d$")
 DASHES = {"-", "–", "—"}
+NOT_ONE = {"no", "every", "any", "each", "some", "anyone", "someone"}
 RANGE_JOINERS = {"to", "and", "or", "-", "–"}
 
 
@@ -59,6 +60,18 @@ class AmountReader:
         self.currency_after.sort(key=lambda pair: -len(pair[0]))
         self.not_amounts = set(lexicon.not_amounts)
         self.not_units = set(lexicon.not_units)
+        # phrases indexed by the word a match is tried from (most words start no phrase)
+        self.vague_from = _index(self.vague, first=True)
+        self.qualifiers_before = _index(self.qualifiers, first=False)
+        self.units_from = _index(self.units + self.currency_after, first=True)
+        self._doc: Doc | None = None
+        self._lower: list[str] = []
+
+    def _words(self, doc: Doc) -> list[str]:
+        """The doc's lower-case words, computed once per doc."""
+        if self._doc is not doc:
+            self._doc, self._lower = doc, [t.lower_ for t in doc]
+        return self._lower
 
     # ------------------------------------------------------------------ public
     def find(self, sent: Span) -> list[Amount]:
@@ -98,8 +111,14 @@ class AmountReader:
         "a thousand", "a dozen". Returns (value, end)."""
         doc = sent.doc
         tok = doc[i]
+        if tok.lower_ == "one" and i > sent.start and doc[i - 1].lower_ in NOT_ONE:
+            return None  # "no one", "every one"
         value = self.number(tok)
         j = i + 1
+        if value is not None and j + 1 < sent.end and doc[j].text == "-":
+            unit = self.words.get(doc[j + 1].lower_)
+            if tok.lower_ in self.words and value % 10 == 0 and value >= 20 and unit and unit < 10:
+                value, j = value + unit, j + 2  # "Twenty - three", split by the tokenizer
         if value is None:
             nxt = doc[i + 1] if i + 1 < sent.end else None
             scaled = nxt is not None and (nxt.lower_ in self.lex.scales or nxt.lower_ == "dozen")
@@ -174,24 +193,22 @@ class AmountReader:
         return group
 
     def _opening(self, sent: Span, i: int) -> tuple[tuple[str, ...], str] | None:
-        doc = sent.doc
-        for words, qualifier in self.qualifiers:
+        lower = self._words(sent.doc)
+        if i <= sent.start:
+            return None
+        for words, qualifier in self.qualifiers_before.get(lower[i - 1], ()):
             n = len(words)
-            if i - n < sent.start:
-                continue
-            if tuple(t.lower_ for t in doc[i - n : i]) == words:
+            if i - n >= sent.start and tuple(lower[i - n : i]) == words:
                 return words, qualifier
         return None
 
     # ------------------------------------------------------------------ vague words
     def _vague_at(self, sent: Span, i: int) -> Amount | None:
         doc = sent.doc
-        for words, phrase in self.vague:
+        lower = self._words(doc)
+        for words, phrase in self.vague_from.get(lower[i], ()):
             n = len(words)
-            if i + n > sent.end:
-                continue
-            got = tuple(t.lower_ for t in doc[i : i + n])
-            if got != words:
+            if i + n > sent.end or tuple(lower[i : i + n]) != words:
                 continue
             if n == 1 and words[0] in ("several", "few") and not _before_noun(doc[i]):
                 return None
@@ -223,6 +240,10 @@ class AmountReader:
             code = self.currency_before.get(doc[start - 1].lower_)
             if code is not None:
                 unit, start = code, start - 1
+                opening = self._opening(sent, start) if qualifier == Qualifier.EXACT else None
+                if opening is not None and opening[1] != "range_open":
+                    qualifier = opening[1]  # "up to $500 million": the words before the "$"
+                    start -= len(opening[0])
         head = _root(doc[start:end], head)
         value: float | None = low if qualifier != Qualifier.RANGE else None
         if qualifier == Qualifier.AT_LEAST:
@@ -237,12 +258,13 @@ class AmountReader:
         return Amount(start, end, head, quantity, unit)
 
     def _unit_after(self, sent: Span, end: int) -> tuple[str | None, int]:
-        doc = sent.doc
-        for table in (self.units, self.currency_after):
-            for words, unit in table:
-                n = len(words)
-                if end + n <= sent.end and tuple(t.lower_ for t in doc[end : end + n]) == words:
-                    return unit, end + n
+        lower = self._words(sent.doc)
+        if end >= sent.end:
+            return None, end
+        for words, unit in self.units_from.get(lower[end], ()):
+            n = len(words)
+            if end + n <= sent.end and tuple(lower[end : end + n]) == words:
+                return unit, end + n
         return None, end
 
     def _is_amount(self, sent: Span, found: Amount) -> bool:
@@ -252,8 +274,8 @@ class AmountReader:
         numbers = [t for t in doc[found.start : found.end] if t.like_num]
         if any(t.ent_type_ in NOT_AMOUNT_ENTS for t in numbers) and found.unit is None:
             return False
-        if any(_PHONE.match(t.text) for t in numbers):
-            return False
+        if any(_PHONE.match(t.text) for t in numbers) or _digit_groups(doc, found):
+            return False  # "555-0199", "0803 555 0142"
         if any(t.ent_type_ in NAME_ENTS for t in numbers):
             return False  # "Colonia 20 de Noviembre", "Boeing 737", "Resolution 2254"
         if _next_to_month(doc, found.start, found.end):
@@ -272,6 +294,27 @@ class AmountReader:
                 if nxt in self.not_units or nxt.startswith("year"):
                     return False  # "a 34-year-old"
         return not _is_ordinal_or_id(doc[found.head.i])
+
+
+def _index(
+    phrases: list[tuple[tuple[str, ...], str]], *, first: bool
+) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Phrases (longest first) by their first word, or by their last word."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, value in sorted(phrases, key=lambda pair: -len(pair[0])):
+        out.setdefault(words[0] if first else words[-1], []).append((words, value))
+    return out
+
+
+def _digit_groups(doc: Doc, found: Amount) -> bool:
+    """A number with a leading zero or next to another bare number: a phone number, a code."""
+    text = doc[found.head.i].text
+    if len(text) > 1 and text.startswith("0") and text.isdigit():
+        return True
+    for i in (found.start - 1, found.end):
+        if 0 <= i < len(doc) and doc[i].text.isdigit() and doc[i].whitespace_ != "":
+            return True
+    return False
 
 
 def _root(words: Span, default: Token) -> Token:

@@ -18,7 +18,8 @@ def with_event_sizes(claims: list[Claim], article: Article) -> list[Claim]:
         if event is None:
             linked.append(claim)
             continue
-        size = claim.quantity.value if claim.quantity.value is not None else claim.quantity.low
+        q = claim.quantity  # a stated number sizes an event; "dozens" does not
+        size = q.value if q.value is not None else (q.low if q.qualifier == "range" else None)
         if getattr(event, field) is None and size is not None and claim.modality == "asserted":
             setattr(event, field, int(size))
         linked.append(replace(claim, event_id=event.id))

@@ -40,6 +40,10 @@ def holder_lemma(tok: Token) -> str:
     return ""
 
 
+# verbs whose subject is what their object counts ("the fighters number 2,000")
+COUNTING_VERBS = {"number", "total", "reach", "exceed", "top", "swell"}
+
+
 def measure_around(number: Token, measures: set[str]) -> Token | None:
     """The measure a lone number is stated for: "put the number of fighters *at 20,000*",
     "at anywhere *from 20,000 to 32,000*", "the toll rose *to 12*", "the group's strength is
@@ -50,6 +54,9 @@ def measure_around(number: Token, measures: set[str]) -> Token | None:
             node = node.head
         else:
             break
+    if number.dep_ == "dobj" and number.head.lemma_ in COUNTING_VERBS:
+        subject = child(number.head, "nsubj")  # "its fighters numbered about 2,000"
+        return subject if subject is not None and subject.pos_ != "PRON" else None
     if node.i == number.i and number.dep_ not in ("attr", "oprd"):
         return None  # the number is the verb's own object ("provided $75 million")
     verb = node if node.pos_ in ("VERB", "AUX") else node.head
@@ -94,6 +101,9 @@ def clause_of(counted: Token) -> tuple[Token | None, str]:
         elif node.dep_ in ("conj", "appos") and node.head.pos_ in ("NOUN", "PROPN", "NUM"):
             if node.head.ent_type_ in ("GPE", "LOC", "FAC", "DATE"):
                 break  # "in La Ceiba, more than 1,000 sellers ...": a misparse, see below
+            between = [t for t in node.doc[node.head.i + 1 : node.i] if t.pos_ == "VERB"]
+            if between:  # "killed thousands and displaced 2 million": the verb between
+                return between[-1], "patient"
             node = node.head
         else:
             break
@@ -217,7 +227,9 @@ def counted_text(counted: Token, number_words: Span, indicator: str) -> str | No
     if number_words.start <= counted.i < number_words.end:
         return None  # the number stands alone ("killing 2")
     mods = [c for c in counted.lefts if c.dep_ in ("compound", "amod") and c.i >= number_words.end]
-    start = mods[0].i if mods else counted.i
+    start = min(m.left_edge.i for m in mods) if mods else counted.i  # "Boko Haram fighters"
+    if counted.i >= number_words.end:  # never into the number words ("3,000 Boko Haram")
+        start = max(start, number_words.end)
     return counted.doc[start : counted.i + 1].text
 
 
