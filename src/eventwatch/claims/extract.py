@@ -29,7 +29,6 @@ from eventwatch.claims.syntax import (
     clause_of,
     compound_lemma,
     counted_text,
-    field,
     has_owner,
     holder_lemma,
     is_place,
@@ -47,7 +46,7 @@ from eventwatch.claims.syntax import (
 )
 from eventwatch.config import Settings
 from eventwatch.dates import find_event_date
-from eventwatch.events.casualties import casualty_mentions
+from eventwatch.events.casualties import DEFAULT_WORDS, casualty_mentions
 from eventwatch.events.coder import (
     PLACE_PREPS,
     ArticleState,
@@ -144,6 +143,13 @@ class ClaimExtractor:
             | {"more", "other"}
         )
         self.money_context = set(lexicon.money_context)
+        w = DEFAULT_WORDS
+        self.casualty_words = (
+            w.death_verbs | w.dying_verbs | w.injury_verbs | w.dead_results | w.death_nouns
+            | w.injury_nouns | w.both_nouns | w.dead_adjectives | w.injured_adjectives
+        )  # fmt: skip
+        self._lemmas_doc: Doc | None = None
+        self._lemmas: list[str] = []
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ClaimExtractor:
@@ -156,6 +162,7 @@ class ClaimExtractor:
         state = _State(ArticleState())
         self._previous: list[_Found] = []
         for fld, doc in docs:
+            self._field: TextField = fld
             mentions = Mentions.build(doc, fld, article)
             for sent in doc.sents:
                 groups = state.last_group is not None or any(
@@ -180,6 +187,8 @@ class ClaimExtractor:
         """The typed amounts of a sentence; ``groups``: an armed group is in the story, so
         "members" may be its strength."""
         amounts = self.amounts.find(sent)
+        if not amounts and not self._tells_casualties(sent):
+            return []  # most sentences state no number and no casualty
         out, used = self._casualties(sent, amounts)
         used |= {i for f in out for i in range(*f.span)}
         for amount in amounts:
@@ -193,6 +202,14 @@ class ClaimExtractor:
         if out:
             self._previous = out[-1:]
         return out
+
+    def _tells_casualties(self, sent: Span) -> bool:
+        """Does the sentence hold a word of killing, dying or injury (looked up in the doc's
+        lemmas, computed once per doc)?"""
+        doc = sent.doc
+        if self._lemmas_doc is not doc:
+            self._lemmas_doc, self._lemmas = doc, [t.lemma_.lower() for t in doc]
+        return not self.casualty_words.isdisjoint(self._lemmas[sent.start : sent.end])
 
     def _casualties(self, sent: Span, amounts: list[Amount]) -> tuple[list[_Found], set[int]]:
         """One claim per dead or injured patient or tally the casualty reader counts; the tally
@@ -559,7 +576,7 @@ class ClaimExtractor:
             or words[0].lower_ in ("at", "least", "than", "more")
         ):
             words = words[1:]  # fmt: skip
-        span = TextSpan(words.start_char, words.end_char, words.text, field(tok, article))
+        span = TextSpan(words.start_char, words.end_char, words.text, self._field)
         return Actor(words.text, "", None, None, "other", words.text, span, None, 0.3)
 
     def _owner(

@@ -64,6 +64,7 @@ class AmountReader:
         self.vague_from = _index(self.vague, first=True)
         self.qualifiers_before = _index(self.qualifiers, first=False)
         self.units_from = _index(self.units + self.currency_after, first=True)
+        self.starters = {*self.words, *self.vague_from, *lexicon.scales, "a", "an", "dozen"}
         self._doc: Doc | None = None
         self._lower: list[str] = []
 
@@ -76,8 +77,12 @@ class AmountReader:
     # ------------------------------------------------------------------ public
     def find(self, sent: Span) -> list[Amount]:
         out: list[Amount] = []
+        lower = self._words(sent.doc)
         i = sent.start
         while i < sent.end:
+            if not self._may_start(lower[i]):
+                i += 1  # most words start no amount: skip them without looking closer
+                continue
             found = self._vague_at(sent, i) or self._number_at(sent, i)
             if found is None:
                 i += 1
@@ -87,10 +92,11 @@ class AmountReader:
             i = max(found.end, i + 1)
         return out
 
-    def parse_text(self, doc_sent: Span) -> Amount | None:
-        """The first amount of a short text (used to read gold tags such as "about 100")."""
-        found = self.find(doc_sent)
-        return found[0] if found else None
+    def _may_start(self, word: str) -> bool:
+        """Can an amount start at this word? A digit, a number or vague word, "a" ("a dozen")."""
+        if word[:1].isdigit() or word in self.starters:
+            return True
+        return "-" in word and word.partition("-")[0] in self.words  # "sixty-three"
 
     # ------------------------------------------------------------------ numbers
     def number(self, tok: Token) -> float | None:

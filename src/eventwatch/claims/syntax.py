@@ -12,7 +12,7 @@ from eventwatch.claims.quantity import Amount
 from eventwatch.events.casualties import CasualtyMention
 from eventwatch.events.coder import Mentions
 from eventwatch.events.syntax import argument_tokens, child, is_passive
-from eventwatch.records import Article, Indicator, TextField
+from eventwatch.records import Indicator
 
 
 def lemma_of(tok: Token) -> str:
@@ -134,12 +134,6 @@ def money_objects(amount: Amount) -> list[Token]:
         return []
     pobj = child(doc[amount.end], "pobj")
     return [pobj] if pobj is not None else []
-
-
-def field(tok: Token, article: Article) -> TextField:
-    """Which part of the article a token's doc parses (the title is parsed apart)."""
-    title = article.title
-    return "title" if title and tok.doc.text == title else "body"
 
 
 def partitive(amount: Amount, counted: Token) -> bool:

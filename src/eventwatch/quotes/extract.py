@@ -65,6 +65,7 @@ class _Part:
     inside: set[int]  # tokens inside some quotation's marks
     sents: list[DocSpan]
     sent_starts: list[int]
+    text: str  # doc.text, read once: spaCy joins every token each time it is asked
     attributed: dict[int, tuple[Speaker | None, str | None]] = field(default_factory=dict)
 
     @classmethod
@@ -85,6 +86,7 @@ class _Part:
             inside,
             sents,
             [s.start_char for s in sents],
+            doc.text,
         )
 
     def sentence_at(self, char: int) -> int:
@@ -338,7 +340,7 @@ class QuoteExtractor:
         return out
 
     def _quotation(self, q: Quotation, part: _Part) -> _Found | None:
-        content = _inner(part.doc.text, q)
+        content = _inner(part.text, q)
         if content is None:
             return None
         span = part.doc.char_span(*content, alignment_mode="expand")
@@ -347,7 +349,7 @@ class QuoteExtractor:
         words = [t for t in span if not (t.is_punct or t.is_space)]
         has_verb = any(t.pos_ in ("VERB", "AUX") for t in words)
         first, last = part.sentence_at(content[0]), part.sentence_at(content[1] - 1)
-        text = part.doc.text
+        text = part.text
         opens = _opens_speech(text, q, part.sents[first])
         attribution = self._attribute(q, span, part, first, last)
         if len(words) <= self.cues.max_term_words:
@@ -382,7 +384,7 @@ class QuoteExtractor:
         colon = self._colon_speaker(q, part)
         if colon is not None:
             return colon, None, conf.direct_colon, first
-        if not _whole_sentences(part.doc.text, q, part.sents[first], part.sents[last]):
+        if not _whole_sentences(part.text, q, part.sents[first], part.sents[last]):
             return None  # 'placards reading "We cannot eat taxes"': not the next speaker's words
         if first > 0:
             before = part.sents[first - 1]
@@ -424,7 +426,7 @@ class QuoteExtractor:
 
     def _colon_speaker(self, q: Quotation, part: _Part) -> Speaker | None:
         """'Kerry: "We will win"' (headline style)."""
-        text = part.doc.text
+        text = part.text
         i = q.start - 1
         while i >= 0 and text[i] == " ":
             i -= 1
@@ -464,7 +466,7 @@ class QuoteExtractor:
 
 # ---------------------------------------------------------------------------- helpers
 def _record(part: _Part, f: _Found) -> Quote:
-    text = part.doc.text
+    text = part.text
     fld = part.field
     content = Span(f.content[0], f.content[1], text[f.content[0] : f.content[1]], fld)
     evidence = Span(f.evidence[0], f.evidence[1], text[f.evidence[0] : f.evidence[1]], fld)

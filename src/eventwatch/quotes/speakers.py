@@ -230,5 +230,5 @@ def _phrase_span(tokens: list[Token], fld: TextField) -> tuple[str, Span]:
     while first < last and (doc[first].is_punct or doc[first].is_space):
         first += 1
     start, end = doc[first].idx, doc[last].idx + len(doc[last])
-    text = doc.text[start:end]
+    text = doc[first : last + 1].text  # not doc.text, which joins the whole doc
     return text, Span(start, end, text, fld)
