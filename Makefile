@@ -35,7 +35,7 @@ install: $(STAMP)
 demo: install
 	$(BIN)/eventwatch run $(EXAMPLES) --db $(DB) --max-failed-ratio 0.1
 	COLUMNS=$${COLUMNS:-160} $(BIN)/eventwatch events --db $(DB) --since 2026-01-01 --limit 12
-	COLUMNS=$${COLUMNS:-160} $(BIN)/eventwatch claims --db $(DB) --subject al-Shabaab
+	COLUMNS=$${COLUMNS:-160} $(BIN)/eventwatch claims --db $(DB) --indicator fighters
 	@echo
 	@echo "Results are in $(abspath $(DB)). Try:"
 	@echo "  $(BIN)/eventwatch events --db $(DB) --modality negated --modality hypothetical"

@@ -75,6 +75,7 @@ KIVU = Place(
     "North Kivu", "North Kivu", 206938, "admin1", "COD", "North Kivu", -0.5, 29.0, "admin1", 0.8
 )
 GOMA = Place("Goma", "Goma", 216281, "city", "COD", "North Kivu", -1.68, 29.22, "city", 0.9)
+GISENYI = Place("Gisenyi", "Gisenyi", 201521, "city", "RWA", "Western", -1.70, 29.26, "city", 0.9)
 
 
 def _span(text: str, piece: str, after: int = 0) -> Span:
@@ -536,16 +537,27 @@ def test_the_same_claimant_on_the_same_day_is_not_a_contradiction() -> None:
     assert [e.conflicts for e in group.estimates] == [(2,), (1,)]
 
 
-def test_different_places_or_units_never_contradict() -> None:
+def test_different_countries_or_units_never_contradict() -> None:
     art = july()
     ref = _ref(art)
     base = dataclasses.replace(art.claims[0], place=KIVU)
-    elsewhere = dataclasses.replace(base, id="y", place=GOMA, claimant=None,
+    elsewhere = dataclasses.replace(base, id="y", place=GISENYI, claimant=None,
                                     quantity=_qty("300", "exact", 300))  # fmt: skip
     share = dataclasses.replace(base, id="z", unit="percent", claimant=None,
                                 quantity=_qty("5 percent", "exact", 5))  # fmt: skip
     [group] = group_claims([(base, ref), (elsewhere, ref), (share, ref)])
     assert [e.conflicts for e in group.estimates] == [(), (), ()]
+
+
+def test_a_city_of_the_same_country_does_not_separate_estimates() -> None:
+    """A claim's place may be the story's dateline city: within one country it is compared."""
+    art = july()
+    ref = _ref(art)
+    base = dataclasses.replace(art.claims[0], place=KIVU)
+    in_goma = dataclasses.replace(base, id="y", place=GOMA, claimant=None,
+                                  quantity=_qty("300", "exact", 300))  # fmt: skip
+    [group] = group_claims([(base, ref), (in_goma, ref)])
+    assert all(e.conflicts for e in group.estimates)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ that contradict each other marked, never averaged.
 Each claim states bounds: "20,000 to 32,000" is [20,000, 32,000], "at least 20" is [20, ∞),
 "up to 5,000" is (−∞, 5,000], "12" is [12, 12]; an approximate value ("about 17,500") is widened
 by :data:`APPROX_MARGIN` on either side. Two claims of one group **conflict** when they count in
-the same unit, are not about two different places, come from different claimants or dates, and
+the same unit, are not about two different countries, come from different claimants or dates, and
 their bounds do not overlap. A vague amount without bounds ("a large crowd") never conflicts.
 
 >>> from eventwatch.store import ClaimQuery, Store, describe, group_claims
@@ -142,9 +142,10 @@ def claimant_key(claim: Claim) -> str | None:
 
 
 def _place_key(place: Place | None) -> str | None:
-    if place is None:
-        return None
-    return str(place.geonameid) if place.geonameid is not None else place.name.casefold()
+    """The country a claim is about: claims about two countries ("fighters in Iraq", "in
+    Syria") count different things; within one country a city may be the story's dateline, not
+    the claim's scope, so it does not separate them; a continent names no country."""
+    return place.country if place is not None else None
 
 
 def contradicts(a: Estimate, b: Estimate) -> bool:
