@@ -150,6 +150,8 @@ class ClaimExtractor:
         )  # fmt: skip
         self._lemmas_doc: Doc | None = None
         self._lemmas: list[str] = []
+        self._previous: list[_Found] = []  # the last amount typed (an article at a time)
+        self._field: TextField = "body"  # the part of the article being read
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ClaimExtractor:
@@ -160,9 +162,9 @@ class ClaimExtractor:
     def extract(self, article: Article, docs: Sequence[tuple[TextField, Doc]]) -> list[Claim]:
         claims: list[Claim] = []
         state = _State(ArticleState())
-        self._previous: list[_Found] = []
+        self._previous = []
         for fld, doc in docs:
-            self._field: TextField = fld
+            self._field = fld
             mentions = Mentions.build(doc, fld, article)
             for sent in doc.sents:
                 groups = state.last_group is not None or any(
