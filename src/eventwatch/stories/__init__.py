@@ -1,0 +1,1 @@
+"""Stories: near-duplicate articles, happenings counted once, stories built over time."""
