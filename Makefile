@@ -58,6 +58,7 @@ test: lint
 bench: install
 	$(BIN)/python benchmarks/throughput.py --rounds 3 --processes 1 2 --write docs/benchmarks.md
 	$(BIN)/python benchmarks/memory.py --sizes 100 400 1000 --write docs/benchmarks.md
+	$(BIN)/python benchmarks/stories_scale.py --write docs/benchmarks.md
 
 # Measure on every gold standard, rewrite the tables in docs/benchmarks.md and the results in
 # benchmarks/eval.json, list the worst misses in eval-results/ (git-ignored: they quote the

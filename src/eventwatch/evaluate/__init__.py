@@ -31,6 +31,7 @@ DATASETS: dict[str, tuple[str, str]] = {
     "re3d": ("re3d", "eventwatch.evaluate.re3d:evaluate"),
     # written by us and bundled with the package (no folder under the data root)
     "claims_cases": ("", "eventwatch.evaluate.cases:evaluate"),
+    "neardup": ("", "eventwatch.evaluate.neardup:evaluate"),
 }
 
 

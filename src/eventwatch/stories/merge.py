@@ -21,8 +21,8 @@ their evidence conflicts and enough of it agrees:
 
 Every join records why (:attr:`Happening.explanation`). A report from a near-duplicate copy of
 an article already seen (a syndicated text) is kept as a report but adds no independent outlet.
-Candidates are found through an index on (type, week), so each event is compared with the
-happenings of its own type and week only, never with the whole history.
+Candidates are found through an index on (type, country, week), so each event is compared
+with the happenings of its type, country and weeks only, never with the whole history.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class EventMerger:
         self.near_km = near_km
         self.toll_ratio = toll_ratio
         self.happenings: dict[str, Happening] = {}
-        self._index: dict[tuple[str, int], list[str]] = {}
+        self._index: dict[tuple[str, str, int], list[str]] = {}
         self.comparisons = 0  # events compared, for the scale benchmark
 
     def add(self, event: Event, report: Report) -> Decision:
@@ -160,10 +160,10 @@ class EventMerger:
         return None  # a city and its region or country: compatible, no anchor
 
     # ------------------------------------------------------------------ index
-    def _keys(self, event: Event) -> list[tuple[str, int]]:
+    def _keys(self, event: Event) -> list[tuple[str, str, int]]:
         day = event.date.value
         week = day.toordinal() // WEEK_DAYS if day is not None else -1
-        return [(event.event_type, week)]
+        return [(event.event_type, _country(event), week)]
 
     def _candidates(self, event: Event) -> list[Happening]:
         day = event.date.value
@@ -172,8 +172,16 @@ class EventMerger:
         week = day.toordinal() // WEEK_DAYS
         ids: list[str] = []
         for w in (week - 1, week, week + 1):
-            ids += self._index.get((event.event_type, w), [])
+            ids += self._index.get((event.event_type, _country(event), w), [])
         return [self.happenings[i] for i in ids]
+
+
+def _country(event: Event) -> str:
+    """The country an event happened in (its place's, else its actor's), for the index: two
+    happenings in two countries are never one."""
+    if event.place is not None and event.place.country:
+        return event.place.country
+    return (event.actor.country if event.actor is not None else None) or "?"
 
 
 def _days_apart(a: Event, b: Event) -> int | None:
