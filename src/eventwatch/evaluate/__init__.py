@@ -29,6 +29,7 @@ DATASETS: dict[str, tuple[str, str]] = {
     "geowebnews": ("geowebnews", "eventwatch.evaluate.geo:evaluate_geowebnews"),
     "lgl": ("lgl", "eventwatch.evaluate.geo:evaluate_lgl"),
     "re3d": ("re3d", "eventwatch.evaluate.re3d:evaluate"),
+    "ecbplus": ("ecbplus", "eventwatch.evaluate.ecbplus:evaluate"),
     # written by us and bundled with the package (no folder under the data root)
     "claims_cases": ("", "eventwatch.evaluate.cases:evaluate"),
     "neardup": ("", "eventwatch.evaluate.neardup:evaluate"),
