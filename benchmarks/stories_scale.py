@@ -325,7 +325,11 @@ def main() -> None:
             "the index; *peak MB*: peak resident memory above the interpreter's baseline; "
             "neardup reports the MB of its arrays (*index mb*), the candidate pairs the LSH "
             "bands gave for checking per article (*compared per article*), the links made and "
-            "their precision and recall against the injected copies.",
+            "their precision and recall against the injected copies; merge files two synthetic "
+            "events per article (4 types, 300 actors, 2,000 cities in 50 countries; a copy "
+            "repeats its original's events) and reports the happenings, the joins (those of "
+            "copies apart) and the happenings compared per event (the (type, country, week) "
+            "index keeps it flat).",
             "",
             *table(rows),
             "",
