@@ -254,6 +254,7 @@ def test_migrations_are_applied_once_and_recorded(db: Path) -> None:
     assert conn.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall() == [
         (1, "initial_schema"),
         (2, "claims_and_quotes"),
+        (3, "claim_counted"),
     ]
     assert conn.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS.latest
     conn.close()

@@ -342,7 +342,7 @@ def test_a_version_1_database_upgrades_in_place(tmp_path: Path) -> None:
     assert {n for _, n, _ in _schema(old)} >= {"articles", "events"}
     assert "claims" not in {n for _, n, _ in _schema(old)}
     with Store.open(old) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == MIGRATIONS.latest == 3
         assert store.article(before.id) == before  # nothing lost, no claims yet
         assert store.write(before).action == "unchanged"  # same fingerprint as before
         assert store.write(june()).action == "replaced"
@@ -355,8 +355,9 @@ def test_a_version_1_database_upgrades_in_place(tmp_path: Path) -> None:
     assert conn.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall() == [
         (1, "initial_schema"),
         (2, "claims_and_quotes"),
+        (3, "claim_counted"),
     ]
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     conn.close()
 
 
@@ -712,3 +713,12 @@ def test_the_package_level_api(filled: Store) -> None:
     assert eventwatch.Claim is Claim and eventwatch.Quote is Quote
     with pytest.raises(QueryError, match="unknown indicator"):
         eventwatch.claims_frame(filled.path, indicator="tanks")
+
+
+def test_what_a_claim_counts_round_trips(tmp_path: Path) -> None:
+    art = july()
+    art.claims[0].counted = "hardcore members"
+    with Store.open(tmp_path / "c.db") as store:
+        store.write(art)
+        [first, *_] = store.claims(ClaimQuery())
+    assert first.counted == "hardcore members"

@@ -343,3 +343,9 @@ def _claims_and_quotes(conn: sqlite3.Connection) -> None:
     """Claims (attributed numbers) and quotes (who said what), their full-text indexes, and the
     ``claims_flat`` / ``quotes_flat`` views."""
     run_script(conn, _V2)
+
+
+@MIGRATIONS(3, "claim_counted")
+def _claim_counted(conn: sqlite3.Connection) -> None:
+    """What a claim counts, as written ("hardcore members", "fatalities"): ``claims.counted``."""
+    conn.execute("ALTER TABLE claims ADD COLUMN counted TEXT")
