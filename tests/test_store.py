@@ -255,6 +255,7 @@ def test_migrations_are_applied_once_and_recorded(db: Path) -> None:
         (1, "initial_schema"),
         (2, "claims_and_quotes"),
         (3, "claim_counted"),
+        (4, "near_duplicates"),
     ]
     assert conn.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS.latest
     conn.close()

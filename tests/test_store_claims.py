@@ -342,7 +342,7 @@ def test_a_version_1_database_upgrades_in_place(tmp_path: Path) -> None:
     assert {n for _, n, _ in _schema(old)} >= {"articles", "events"}
     assert "claims" not in {n for _, n, _ in _schema(old)}
     with Store.open(old) as store:
-        assert store.schema_version == MIGRATIONS.latest == 3
+        assert store.schema_version == MIGRATIONS.latest == 4
         assert store.article(before.id) == before  # nothing lost, no claims yet
         assert store.write(before).action == "unchanged"  # same fingerprint as before
         assert store.write(june()).action == "replaced"
@@ -356,8 +356,9 @@ def test_a_version_1_database_upgrades_in_place(tmp_path: Path) -> None:
         (1, "initial_schema"),
         (2, "claims_and_quotes"),
         (3, "claim_counted"),
+        (4, "near_duplicates"),
     ]
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     conn.close()
 
 

@@ -264,6 +264,9 @@ def _print_summary(summary: Any, settings: Settings) -> None:
         table.add_column(name, justify="right")
     table.add_row(*(str(getattr(summary, n)) for n in columns))
     out.print(table)
+    if summary.near_duplicates:
+        out.print(f"near-duplicates: {summary.near_duplicates} article(s) linked to the earlier "
+                  "article they copy (eventwatch show ID says which)", highlight=False)  # fmt: skip
     if summary.modalities:
         parts = ", ".join(f"{k} {v}" for k, v in summary.modalities.most_common())
         out.print(f"events by modality: {parts}")
@@ -387,6 +390,7 @@ def show(
         with Store.open(_existing(settings)) as store:
             article = store.article(store.resolve_article_id(article_id))
             copies = store.copies(article.id) if article is not None else []
+            original = store.near_duplicate_of(article.id) if article is not None else None
     if article is None:
         err.print(f"[bold red]error:[/] no article {escape(repr(article_id))}")
         raise typer.Exit(EXIT_ERROR)
@@ -394,6 +398,9 @@ def show(
     for copy in copies[1:]:
         where = copy["url"] or copy["source"]
         line = f"also read from: {copy['outlet'] or '?'} {where}"
+        out.print(line, style="dim", highlight=False, markup=False)
+    if original is not None:
+        line = f"near-duplicate of {original['original_id']}: {original['reason']}"
         out.print(line, style="dim", highlight=False, markup=False)
 
 

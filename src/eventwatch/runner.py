@@ -12,7 +12,7 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import IO
+from typing import IO, Any
 
 from eventwatch.config import Settings
 from eventwatch.ingest import read_sources
@@ -37,6 +37,7 @@ class RunSummary:
     events: int = 0
     claims: int = 0
     quotes: int = 0
+    near_duplicates: int = 0  # coded articles linked to an earlier one as its copy
     words: int = 0  # words of the articles coded in this run
     seconds: float = 0.0
     run_id: int | None = None
@@ -59,6 +60,7 @@ class RunSummary:
             "events": self.events,
             "claims": self.claims,
             "quotes": self.quotes,
+            "near_duplicates": self.near_duplicates,
             "words": self.words,
             "seconds": round(self.seconds, 3),
         }
@@ -110,10 +112,13 @@ def run(
         articles = read_sources(sources, settings.ingest, stdin=stdin, fmt=fmt)
         copies: list[Article] = []  # copies of articles perhaps not stored yet
         todo = _triage(articles, store, summary, recode, progress, copies)  # lazy: streams
+        linker = NearDuplicateLinker(store)
         for batch in process_stream(todo, settings, pipeline):
             store.write_many(batch, run_id=summary.run_id)
             for article in batch:
                 summary.count(article)
+                if article.status == Status.CODED and linker.link(article) is not None:
+                    summary.near_duplicates += 1
                 if progress is not None:
                     progress(article)
             _flush_copies(store, copies, summary.run_id)
@@ -123,6 +128,38 @@ def run(
         if summary.run_id is not None:
             store.finish_run(summary.run_id, summary.as_dict())
     return summary
+
+
+class NearDuplicateLinker:
+    """Links each newly coded article to the earlier one it copies (syndicated or lightly
+    edited), through a MinHash index rebuilt from the store's signatures of the
+    :data:`WINDOW` most recent articles the first time it is needed (copies follow their
+    original closely; the window bounds the start-up cost of a large store)."""
+
+    WINDOW = 20_000
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._index: Any = None
+
+    def link(self, article: Article) -> Any:
+        """Store ``article``'s signature; return its near-duplicate link (or None)."""
+        index = self._ensure()
+        if article.id in index:
+            return index.link(article.id)
+        signature = index.signature(article.title, article.text)
+        link = index.add_signature(article.id, signature)
+        self.store.put_signature(article.id, signature.to_bytes(), link)
+        return link
+
+    def _ensure(self) -> Any:
+        if self._index is None:
+            from eventwatch.stories.neardup import NearDuplicateIndex, Signature
+
+            self._index = NearDuplicateIndex()
+            for article_id, data in self.store.signatures(last=self.WINDOW):
+                self._index.add_signature(article_id, Signature.from_bytes(data))
+        return self._index
 
 
 def _flush_copies(store: Store, copies: list[Article], run_id: int | None) -> None:

@@ -349,3 +349,22 @@ def _claims_and_quotes(conn: sqlite3.Connection) -> None:
 def _claim_counted(conn: sqlite3.Connection) -> None:
     """What a claim counts, as written ("hardcore members", "fatalities"): ``claims.counted``."""
     conn.execute("ALTER TABLE claims ADD COLUMN counted TEXT")
+
+
+@MIGRATIONS(4, "near_duplicates")
+def _near_duplicates(conn: sqlite3.Connection) -> None:
+    """Near-duplicate articles: each coded article's MinHash signature (in the order they were
+    added, to rebuild the index) and the links of copies to their original."""
+    run_script(conn, (
+        """CREATE TABLE article_signatures (
+            seq INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+            signature BLOB NOT NULL)""",
+        """CREATE TABLE near_duplicates (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            original_id TEXT NOT NULL,
+            similarity REAL NOT NULL,
+            containment REAL NOT NULL,
+            reason TEXT NOT NULL)""",
+        "CREATE INDEX near_duplicates_original ON near_duplicates(original_id)",
+    ))  # fmt: skip

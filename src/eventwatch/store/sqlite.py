@@ -373,6 +373,41 @@ class Store(ClaimsMixin):
         )
         return [dict(r) for r in rows]
 
+    # ------------------------------------------------------------------ near-duplicates
+    def signatures(self, *, last: int | None = None) -> list[tuple[str, bytes]]:
+        """The stored near-duplicate signatures (article id, bytes) in the order they were
+        added; ``last``: only the most recent ones."""
+        sql = "SELECT article_id, signature FROM article_signatures ORDER BY seq"
+        if last is not None:
+            sql = (f"SELECT * FROM (SELECT seq, article_id, signature FROM article_signatures "
+                   f"ORDER BY seq DESC LIMIT {int(last)}) ORDER BY seq")  # fmt: skip
+        return [(row["article_id"], bytes(row["signature"])) for row in self._conn.execute(sql)]
+
+    def put_signature(self, article_id: str, signature: bytes, link: Any = None) -> None:
+        """Store an article's signature and, for a near-duplicate, its link to the original
+        (an ``eventwatch.stories.neardup.NearDuplicate``)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO article_signatures (article_id, signature) VALUES (?, ?)",
+                (article_id, signature),
+            )
+            if link is not None:
+                conn.execute(
+                    "INSERT OR REPLACE INTO near_duplicates (article_id, original_id, "
+                    "similarity, containment, reason) VALUES (?, ?, ?, ?, ?)",
+                    (article_id, link.original_id, link.similarity, link.containment, link.reason),
+                )
+
+    def near_duplicate_of(self, article_id: str) -> dict[str, Any] | None:
+        """The original a near-duplicate article was linked to, with the similarity, the
+        containment and the reason; None for an article that is nobody's copy."""
+        row = self._conn.execute(
+            "SELECT original_id, similarity, containment, reason FROM near_duplicates "
+            "WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        return dict(row) if row is not None else None
+
     # ------------------------------------------------------------------ runs
     def start_run(
         self,
