@@ -117,10 +117,9 @@ def run(
             store.write_many(batch, run_id=summary.run_id)
             for article in batch:
                 summary.count(article)
-                if article.status == Status.CODED and linker.link(article) is not None:
-                    summary.near_duplicates += 1
                 if progress is not None:
                     progress(article)
+            summary.near_duplicates += linker.link_batch(batch)
             _flush_copies(store, copies, summary.run_id)
         _flush_copies(store, copies, summary.run_id)
     finally:
@@ -142,15 +141,20 @@ class NearDuplicateLinker:
         self.store = store
         self._index: Any = None
 
-    def link(self, article: Article) -> Any:
-        """Store ``article``'s signature; return its near-duplicate link (or None)."""
+    def link_batch(self, articles: Iterable[Article]) -> int:
+        """Link the coded articles of a batch, store their signatures in one transaction and
+        return how many are near-duplicates."""
         index = self._ensure()
-        if article.id in index:
-            return index.link(article.id)
-        signature = index.signature(article.title, article.text)
-        link = index.add_signature(article.id, signature)
-        self.store.put_signature(article.id, signature.to_bytes(), link)
-        return link
+        rows = []
+        for article in articles:
+            if article.status != Status.CODED or article.id in index:
+                continue
+            signature = index.signature(article.title, article.text)
+            link = index.add_signature(article.id, signature)
+            rows.append((article.id, signature.to_bytes(), link))
+        if rows:
+            self.store.put_signatures(rows)
+        return sum(1 for _, _, link in rows if link is not None)
 
     def _ensure(self) -> Any:
         if self._index is None:

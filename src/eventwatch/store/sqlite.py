@@ -383,20 +383,23 @@ class Store(ClaimsMixin):
                    f"ORDER BY seq DESC LIMIT {int(last)}) ORDER BY seq")  # fmt: skip
         return [(row["article_id"], bytes(row["signature"])) for row in self._conn.execute(sql)]
 
-    def put_signature(self, article_id: str, signature: bytes, link: Any = None) -> None:
-        """Store an article's signature and, for a near-duplicate, its link to the original
-        (an ``eventwatch.stories.neardup.NearDuplicate``)."""
+    def put_signatures(self, rows: Iterable[tuple[str, bytes, Any]]) -> None:
+        """Store articles' signatures (article id, bytes, link) in one transaction; a link (an
+        ``eventwatch.stories.neardup.NearDuplicate``, or None) ties a copy to its original."""
         with self._transaction() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO article_signatures (article_id, signature) VALUES (?, ?)",
-                (article_id, signature),
-            )
-            if link is not None:
+            for article_id, signature, link in rows:
                 conn.execute(
-                    "INSERT OR REPLACE INTO near_duplicates (article_id, original_id, "
-                    "similarity, containment, reason) VALUES (?, ?, ?, ?, ?)",
-                    (article_id, link.original_id, link.similarity, link.containment, link.reason),
+                    "INSERT OR IGNORE INTO article_signatures (article_id, signature) "
+                    "VALUES (?, ?)",
+                    (article_id, signature),
                 )
+                if link is not None:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO near_duplicates (article_id, original_id, "
+                        "similarity, containment, reason) VALUES (?, ?, ?, ?, ?)",
+                        (article_id, link.original_id, link.similarity, link.containment,
+                         link.reason),
+                    )  # fmt: skip
 
     def near_duplicate_of(self, article_id: str) -> dict[str, Any] | None:
         """The original a near-duplicate article was linked to, with the similarity, the
