@@ -12,13 +12,16 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from eventwatch.config import Settings
 from eventwatch.ingest import read_sources
 from eventwatch.pipeline import Pipeline, process_stream
 from eventwatch.records import Article, Status
 from eventwatch.store import Store
+
+if TYPE_CHECKING:
+    from eventwatch.stories.neardup import NearDuplicateIndex
 
 MAX_LISTED = 50  # failures listed (with their reason) in the summary
 RECENT_IDS = 100_000  # in-run duplicates are recognised among this many recent articles
@@ -139,7 +142,7 @@ class NearDuplicateLinker:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._index: Any = None
+        self._index: NearDuplicateIndex | None = None
 
     def link_batch(self, articles: Iterable[Article]) -> int:
         """Link the coded articles of a batch, store their signatures in one transaction and
@@ -156,7 +159,7 @@ class NearDuplicateLinker:
             self.store.put_signatures(rows)
         return sum(1 for _, _, link in rows if link is not None)
 
-    def _ensure(self) -> Any:
+    def _ensure(self) -> NearDuplicateIndex:
         if self._index is None:
             from eventwatch.stories.neardup import NearDuplicateIndex, Signature
 

@@ -94,7 +94,7 @@ class Attribution:
         return mods[-1] if mods else head
 
     # ------------------------------------------------------------------ hedges, prior
-    def hedges_of(self, anchor: Token, amount_words: list[str], sent: Span) -> list[str]:
+    def hedges_of(self, anchor: Token, amount_words: list[str]) -> list[str]:
         found: list[str] = []
         text = " ".join(amount_words).lower()
         found += [h for h in self.hedges if " " in h and f"{text} ".startswith(f"{h} ")]

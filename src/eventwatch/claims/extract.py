@@ -60,7 +60,6 @@ from eventwatch.records import (
     Actor,
     Article,
     Claim,
-    EventDate,
     Indicator,
     Place,
     Qualifier,
@@ -487,7 +486,7 @@ class ClaimExtractor:
         claimant = self._claimant(source, mentions, state, article)
         clause = found.verb or anchor
         cue = self.coder.modality.read(anchor, clause, verbal=False)
-        as_of = self._as_of(sent, clause, article)
+        as_of = find_event_date(sent, clause, article.published)
         return Claim(
             id=stable_id(article.id, fld, words.start_char, found.indicator),
             article_id=article.id,
@@ -501,7 +500,7 @@ class ClaimExtractor:
             place=self._place(found, sent, mentions, article),
             claimant=claimant,
             claimant_text=source.text if source is not None else None,
-            hedges=self.attribution.hedges_of(anchor, [t.text for t in words], sent),
+            hedges=self.attribution.hedges_of(anchor, [t.text for t in words]),
             prior=self.attribution.is_prior(anchor, source),
             as_of=as_of,
             modality=str(cue.modality),
@@ -632,9 +631,6 @@ class ClaimExtractor:
         if places:
             return places[0]
         return article.focus
-
-    def _as_of(self, sent: Span, clause: Token, article: Article) -> EventDate:
-        return find_event_date(sent, clause, article.published)
 
     def _remember(self, sent: Span, mentions: Mentions, state: _State) -> None:
         """The story's armed group (the subject of a sentence before a mere mention: "ISWAP
