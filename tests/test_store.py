@@ -256,6 +256,7 @@ def test_migrations_are_applied_once_and_recorded(db: Path) -> None:
         (2, "claims_and_quotes"),
         (3, "claim_counted"),
         (4, "near_duplicates"),
+        (5, "stories_and_happenings"),
     ]
     assert conn.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS.latest
     conn.close()
@@ -838,7 +839,10 @@ def _events(article_id: str) -> st.SearchStrategy[Event]:
         arrested=st.none() | _ints,
         confidence=st.dictionaries(_text, _floats, max_size=4),
         story_id=_opt_text,
-        sources=_ints,
+        happening_id=_opt_text,
+        happening_reason=_opt_text,
+        reports=_ints,
+        outlets=_ints,
     )
 
 

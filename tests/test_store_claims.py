@@ -326,7 +326,13 @@ def _write_v1(path: Path, article: Article) -> None:
         values = {**rows.article, "fingerprint": rows.fingerprint, "run_id": None,
                   "ingested_at": now, "updated_at": now}  # fmt: skip
         conn.execute(_insert_sql("articles", values), values)
-        conn.executemany(_insert_sql("events", codec.EVENT_COLUMNS), rows.events)
+        later = ("outlets", "reports", "happening_id", "happening_reason")  # version 5
+        events = [
+            {**{k: v for k, v in e.items() if k not in later}, "sources": e["outlets"]}
+            for e in rows.events
+        ]
+        if events:
+            conn.executemany(_insert_sql("events", events[0]), events)
         conn.executemany(_insert_sql("actors", codec.ACTOR_ROW_COLUMNS), rows.actors)
         conn.executemany(_insert_sql("places", codec.PLACE_ROW_COLUMNS), rows.places)
     finally:
@@ -342,7 +348,7 @@ def test_a_version_1_database_upgrades_in_place(tmp_path: Path) -> None:
     assert {n for _, n, _ in _schema(old)} >= {"articles", "events"}
     assert "claims" not in {n for _, n, _ in _schema(old)}
     with Store.open(old) as store:
-        assert store.schema_version == MIGRATIONS.latest == 4
+        assert store.schema_version == MIGRATIONS.latest == 5
         assert store.article(before.id) == before  # nothing lost, no claims yet
         assert store.write(before).action == "unchanged"  # same fingerprint as before
         assert store.write(june()).action == "replaced"
@@ -357,8 +363,9 @@ def test_a_version_1_database_upgrades_in_place(tmp_path: Path) -> None:
         (2, "claims_and_quotes"),
         (3, "claim_counted"),
         (4, "near_duplicates"),
+        (5, "stories_and_happenings"),
     ]
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
     conn.close()
 
 

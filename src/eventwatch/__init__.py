@@ -20,6 +20,8 @@ _EXPORTS = {
     "events_frame": "eventwatch.api",
     "open_store": "eventwatch.api",
     "quotes_frame": "eventwatch.api",
+    "stories_frame": "eventwatch.api",
+    "story": "eventwatch.api",
     "Settings": "eventwatch.config",
     "load_settings": "eventwatch.config",
     "Actor": "eventwatch.records",
@@ -61,6 +63,8 @@ __all__ = [
     "load_settings",
     "open_store",
     "quotes_frame",
+    "stories_frame",
+    "story",
 ]
 
 if TYPE_CHECKING:
@@ -71,6 +75,8 @@ if TYPE_CHECKING:
         events_frame,
         open_store,
         quotes_frame,
+        stories_frame,
+        story,
     )
     from eventwatch.config import Settings, load_settings
     from eventwatch.records import (

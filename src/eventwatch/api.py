@@ -12,6 +12,8 @@ DataFrames, and at claimed numbers side by side.
 >>> for group in eventwatch.estimates("eventwatch.db", indicator="killed"):  # doctest: +SKIP
 ...     for e in group.estimates:
 ...         print(e.day, e.claim.quantity.text, e.claim.claimant_text, e.conflicts)
+>>> eventwatch.events_frame("eventwatch.db", once=True)   # each happening once  # doctest: +SKIP
+>>> eventwatch.stories_frame("eventwatch.db", min_articles=2)               # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -24,7 +26,15 @@ from eventwatch.config import Settings, load_settings
 from eventwatch.ingest.articles import finalize, new_article
 from eventwatch.pipeline import Pipeline
 from eventwatch.records import Article
-from eventwatch.store import ClaimGroup, ClaimQuery, EventQuery, QuoteQuery, Store
+from eventwatch.store import (
+    ClaimGroup,
+    ClaimQuery,
+    EventQuery,
+    QuoteQuery,
+    Store,
+    StoryInfo,
+    StoryQuery,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,7 +80,8 @@ def events_frame(path: str | Path | None = None, **filters: Any) -> pd.DataFrame
     """Events of the store at ``path`` as a pandas DataFrame, one flat row per event.
 
     ``filters`` are :class:`eventwatch.store.EventQuery` fields (actor, type, country, modality,
-    since, until, text, ...).
+    since, until, text, story, happening, ...); ``once=True`` gives each happening once (its
+    first report) with its ``reports`` and ``outlets``.
     """
     with open_store(path) as store:
         return store.dataframe(EventQuery(**filters))
@@ -103,3 +114,21 @@ def estimates(path: str | Path | None = None, **filters: Any) -> list[ClaimGroup
     """
     with open_store(path) as store:
         return store.estimates(ClaimQuery(**filters))
+
+
+def stories_frame(path: str | Path | None = None, **filters: Any) -> pd.DataFrame:
+    """Stories of the store at ``path`` as a pandas DataFrame, one row per story: id, label,
+    first and last seen, articles, outlets, events, happenings, keywords.
+
+    ``filters`` are :class:`eventwatch.store.StoryQuery` fields (text, since, until,
+    min_articles, min_outlets, order, limit).
+    """
+    with open_store(path) as store:
+        return store.stories_dataframe(StoryQuery(**filters))
+
+
+def story(story_id: str, path: str | Path | None = None) -> StoryInfo | None:
+    """One story of the store at ``path`` with its articles (the link and why each joined) and
+    its happenings (most reported first); None when there is no such story."""
+    with open_store(path) as store:
+        return store.story(story_id)

@@ -267,6 +267,10 @@ def _print_summary(summary: Any, settings: Settings) -> None:
     if summary.near_duplicates:
         out.print(f"near-duplicates: {summary.near_duplicates} article(s) linked to the earlier "
                   "article they copy (eventwatch show ID says which)", highlight=False)  # fmt: skip
+    if summary.stories_new or summary.stories_joined:
+        out.print(f"stories: {summary.stories_new} new, {summary.stories_joined} article(s) "
+                  f"joined an existing one; {summary.reports_merged} event(s) filed under a "
+                  "happening already reported", highlight=False)  # fmt: skip
     if summary.modalities:
         parts = ", ".join(f"{k} {v}" for k, v in summary.modalities.most_common())
         out.print(f"events by modality: {parts}")
@@ -282,7 +286,8 @@ def _print_summary(summary: Any, settings: Settings) -> None:
     db = escape(str(path))
     out.print(
         f"next: eventwatch events --db {db}   ·   eventwatch show ARTICLE_ID --db {db}\n"
-        f"      eventwatch claims --db {db}   ·   eventwatch quotes --db {db}",
+        f"      eventwatch claims --db {db}   ·   eventwatch quotes --db {db}\n"
+        f"      eventwatch stories --db {db}   ·   eventwatch events --once --db {db}",
         highlight=False,
     )
 
@@ -302,10 +307,20 @@ def events(
     until: UntilOpt = None,
     text: TextOpt = None,
     article: ArticleOpt = None,
+    story: Annotated[str | None, typer.Option(help="Only the events of this story.")] = None,
+    happening: Annotated[
+        str | None, typer.Option(help="Only the reports of this happening.")
+    ] = None,
+    once: Annotated[
+        bool,
+        typer.Option(
+            "--once", help="Each happening once (its first report), not one row per report."
+        ),
+    ] = False,
     limit: LimitOpt = None,
     output_format: FormatOpt = TableFormat.table,
 ) -> None:
-    """List stored events, filtered."""
+    """List stored events, filtered; each with the reports and outlets of its happening."""
     from eventwatch.store import Store
 
     with _domain_errors():
@@ -313,7 +328,7 @@ def events(
         query = _query(
             actor=actor, recipient=recipient, types=types, country=country, place=place,
             modalities=modalities, since=since, until=until, text=text, article_id=article,
-            limit=limit,
+            story=story, happening=happening, once=once, limit=limit,
         )  # fmt: skip
         with Store.open(_existing(settings)) as store:
             if output_format == TableFormat.table:
@@ -353,11 +368,19 @@ def _print_events(rows: Iterator[Event]) -> None:
     table = Table(show_lines=False, header_style="bold", expand=True)
     for name, style in (
         ("date", "cyan"), ("type", "bold"), ("modality", "magenta"), ("actor", ""),
-        ("recipient", ""), ("place", "green"), ("evidence", "dim"), ("article", "dim"),
+        ("recipient", ""), ("place", "green"), ("reports", ""), ("outlets", ""),
+        ("evidence", "dim"), ("article", "dim"),
     ):  # fmt: skip
         wide = name == "evidence"
+        narrow = name in ("reports", "outlets")
         table.add_column(
-            name, style=style, overflow="fold", ratio=3 if wide else 1, no_wrap=name == "date"
+            name,
+            style=style,
+            overflow="fold",
+            ratio=3 if wide else 1,
+            no_wrap=name == "date",
+            justify="right" if narrow else "left",
+            max_width=7 if narrow else None,
         )
     count = 0
     for event in rows:
@@ -369,6 +392,7 @@ def _print_events(rows: Iterator[Event]) -> None:
         evidence = " ".join(evidence.split())
         table.add_row(*_cells(
             day, kind, str(event.modality), _who(event.actor), _who(event.recipient), place,
+            str(event.reports), str(event.outlets),
             evidence if len(evidence) <= 160 else evidence[:157] + "...", event.article_id[:10],
         ))  # fmt: skip
     out.print(table)
@@ -771,6 +795,9 @@ def export(
     since: SinceOpt = None,
     until: UntilOpt = None,
     text: TextOpt = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Events: each happening once (its first report).")
+    ] = False,
 ) -> None:
     """Export events as PLOVER JSON, CSV or GeoJSON; claims or quotes as JSON Lines or CSV."""
     from eventwatch.store import Store
@@ -779,7 +806,7 @@ def export(
         settings = _settings(config, db)
         event_only = {
             "--actor": actor, "--recipient": recipient, "--type": types, "--country": country,
-            "--modality": modalities,
+            "--modality": modalities, "--once": once,
         }  # fmt: skip
         common = {"since": since, "until": until, "text": text}
         write = _exporter(records, output_format, event_only, place, common)
@@ -838,7 +865,14 @@ def _register_eval() -> None:
     app.command("eval")(eval_command)
 
 
+def _register_stories() -> None:
+    from eventwatch.stories.command import stories_command
+
+    app.command("stories")(stories_command)
+
+
 _register_eval()
+_register_stories()
 
 
 def main() -> None:  # pragma: no cover - console entry point

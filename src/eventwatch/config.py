@@ -71,6 +71,21 @@ class ClaimSettings(_Section):
     )
 
 
+class StorySettings(_Section):
+    enabled: bool = Field(
+        True, description="a run links near-duplicates, counts happenings and builds stories"
+    )
+    threshold: float = Field(
+        0.55, ge=0, description="least link for an article to join a story (docs/stories.md)"
+    )
+    merge_days: int = Field(
+        2, ge=0, description="days apart two reports of one happening may be dated"
+    )
+    merge_near_km: float = Field(
+        25.0, ge=0, description="two cities closer than this may hold one happening"
+    )
+
+
 class StoreSettings(_Section):
     path: Path = Field(Path("eventwatch.db"), description="SQLite database file")
 
@@ -93,6 +108,7 @@ class Settings(_Section):
     events: EventSettings = EventSettings()
     places: PlaceSettings = PlaceSettings()
     claims: ClaimSettings = ClaimSettings()
+    stories: StorySettings = StorySettings()
     store: StoreSettings = StoreSettings()
 
 

@@ -141,8 +141,11 @@ class Event:
     injured: int | None = None
     arrested: int | None = None
     confidence: dict[str, float] = field(default_factory=dict)
-    story_id: str | None = None
-    sources: int = 1
+    story_id: str | None = None  # the story of its article (eventwatch.stories)
+    happening_id: str | None = None  # the happening it reports, counted once across reports
+    happening_reason: str | None = None  # why it joined that happening (None: the first report)
+    reports: int = 1  # articles reporting the happening
+    outlets: int = 1  # independent outlets among them (near-duplicate copies not counted)
 
 
 class Indicator(StrEnum):

@@ -18,7 +18,7 @@ from eventwatch.config import Settings
 from eventwatch.ingest import read_sources
 from eventwatch.pipeline import Pipeline, process_stream
 from eventwatch.records import Article, Status
-from eventwatch.store import Store
+from eventwatch.store import Store, WriteResult
 
 if TYPE_CHECKING:
     from eventwatch.stories.neardup import NearDuplicateIndex
@@ -41,6 +41,9 @@ class RunSummary:
     claims: int = 0
     quotes: int = 0
     near_duplicates: int = 0  # coded articles linked to an earlier one as its copy
+    reports_merged: int = 0  # events filed under a happening an earlier report started
+    stories_new: int = 0  # stories started by an article of this run
+    stories_joined: int = 0  # articles that joined an existing story
     words: int = 0  # words of the articles coded in this run
     seconds: float = 0.0
     run_id: int | None = None
@@ -64,6 +67,9 @@ class RunSummary:
             "claims": self.claims,
             "quotes": self.quotes,
             "near_duplicates": self.near_duplicates,
+            "reports_merged": self.reports_merged,
+            "stories_new": self.stories_new,
+            "stories_joined": self.stories_joined,
             "words": self.words,
             "seconds": round(self.seconds, 3),
         }
@@ -115,14 +121,15 @@ def run(
         articles = read_sources(sources, settings.ingest, stdin=stdin, fmt=fmt)
         copies: list[Article] = []  # copies of articles perhaps not stored yet
         todo = _triage(articles, store, summary, recode, progress, copies)  # lazy: streams
-        linker = NearDuplicateLinker(store)
+        stories = StoryLinker(store, settings) if settings.stories.enabled else None
         for batch in process_stream(todo, settings, pipeline):
-            store.write_many(batch, run_id=summary.run_id)
+            results = store.write_many(batch, run_id=summary.run_id)
             for article in batch:
                 summary.count(article)
                 if progress is not None:
                     progress(article)
-            summary.near_duplicates += linker.link_batch(batch)
+            if stories is not None:
+                stories.link_batch(batch, results, summary)
             _flush_copies(store, copies, summary.run_id)
         _flush_copies(store, copies, summary.run_id)
     finally:
@@ -130,6 +137,48 @@ def run(
         if summary.run_id is not None:
             store.finish_run(summary.run_id, summary.as_dict())
     return summary
+
+
+class StoryLinker:
+    """What a run does after storing a batch: link near-duplicates, file the events under
+    happenings, place the articles in stories (``docs/stories.md``). Each step reads from the
+    store only what the batch needs, and writes in its own transaction."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        from eventwatch.stories.cluster import ClusterSettings
+        from eventwatch.stories.happenings import HappeningLinker
+        from eventwatch.stories.persist import StoryBook
+
+        config = settings.stories
+        self.store = store
+        self.copies = NearDuplicateLinker(store)
+        self.happenings = HappeningLinker(
+            store, days=config.merge_days, near_km=config.merge_near_km
+        )
+        self.book = StoryBook(store, ClusterSettings(threshold=config.threshold))
+
+    def link_batch(
+        self, batch: list[Article], results: list[WriteResult], summary: RunSummary
+    ) -> None:
+        from eventwatch.stories.features import build_doc
+        from eventwatch.stories.persist import ALREADY_PLACED
+
+        written = {r.article_id: r.action for r in results}
+        fresh = [
+            a
+            for a in batch
+            if a.status == Status.CODED and written.get(a.id) in ("inserted", "replaced")
+        ]
+        if not fresh:
+            return
+        summary.near_duplicates += self.copies.link_batch(fresh)
+        if any(written[a.id] == "replaced" for a in fresh) and self.store.prune_happenings():
+            self.happenings.forget()
+        originals = self.store.originals_of([a.id for a in fresh])
+        summary.reports_merged += self.happenings.link_batch(fresh, originals)
+        for placed in self.book.add_docs(build_doc(a) for a in fresh):
+            summary.stories_new += placed.created
+            summary.stories_joined += not placed.created and placed.reasons != (ALREADY_PLACED,)
 
 
 class NearDuplicateLinker:

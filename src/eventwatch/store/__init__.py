@@ -29,6 +29,7 @@ from eventwatch.store.exports import EXPORTERS, FLAT_COLUMNS, ArticleRef
 from eventwatch.store.migrations import MIGRATIONS, Migration, Migrations
 from eventwatch.store.query import ClaimQuery, EventQuery, QuoteQuery, indicator_names
 from eventwatch.store.sqlite import ArticleInfo, RunInfo, Store, WriteResult
+from eventwatch.store.stories import StoryInfo, StoryQuery
 
 EXPORT_FORMATS: tuple[str, ...] = tuple(EXPORTERS)
 CLAIM_EXPORT_FORMATS: tuple[str, ...] = tuple(CLAIM_EXPORTERS)
@@ -53,6 +54,8 @@ __all__ = [
     "QuoteQuery",
     "RunInfo",
     "Store",
+    "StoryInfo",
+    "StoryQuery",
     "WriteResult",
     "bounds",
     "contradicts",

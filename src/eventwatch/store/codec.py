@@ -102,7 +102,10 @@ EVENT_COLUMNS: tuple[str, ...] = (
     *(f"evidence_{f}" for f in SPAN_FIELDS),
     *(f"trigger_{f}" for f in SPAN_FIELDS),
     "story_id",
-    "sources",
+    "outlets",
+    "reports",
+    "happening_id",
+    "happening_reason",
 )
 
 
@@ -325,7 +328,10 @@ def encode_event(event: Event, ord_: int, article_id: str) -> Values:
         "arrested": _int(event.arrested, f"{where}.arrested"),
         "confidence": _confidence(event.confidence, f"{where}.confidence"),
         "story_id": event.story_id,
-        "sources": _int(event.sources, f"{where}.sources"),
+        "outlets": _int(event.outlets, f"{where}.outlets"),
+        "reports": _int(event.reports, f"{where}.reports"),
+        "happening_id": event.happening_id,
+        "happening_reason": event.happening_reason,
     }
     values.update(encode_actor(event.actor, "actor_", f"{where}.actor"))
     values.update(encode_actor(event.recipient, "recipient_", f"{where}.recipient"))
@@ -365,7 +371,10 @@ def decode_event(row: Row) -> Event:
         arrested=row["arrested"],
         confidence=_loads(row["confidence"], {}),
         story_id=row["story_id"],
-        sources=row["sources"],
+        happening_id=row["happening_id"],
+        happening_reason=row["happening_reason"],
+        reports=row["reports"],
+        outlets=row["outlets"],
     )
 
 

@@ -368,3 +368,59 @@ def _near_duplicates(conn: sqlite3.Connection) -> None:
             reason TEXT NOT NULL)""",
         "CREATE INDEX near_duplicates_original ON near_duplicates(original_id)",
     ))  # fmt: skip
+
+
+_V5: tuple[str, ...] = (
+    # an event is a report of a happening: the happening's counts sit on every report of it
+    "ALTER TABLE events RENAME COLUMN sources TO outlets",
+    "ALTER TABLE events ADD COLUMN reports INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE events ADD COLUMN happening_id TEXT",
+    "ALTER TABLE events ADD COLUMN happening_reason TEXT",
+    "CREATE INDEX events_happening ON events(happening_id) WHERE happening_id IS NOT NULL",
+    """CREATE TABLE happenings (
+        id TEXT PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        event_type TEXT NOT NULL, mode TEXT, modality TEXT NOT NULL,
+        country TEXT NOT NULL,
+        week INTEGER NOT NULL,
+        first_date TEXT, last_date TEXT,
+        dead INTEGER,
+        reports INTEGER NOT NULL DEFAULT 1,
+        outlets INTEGER NOT NULL DEFAULT 1,
+        updated_at TEXT NOT NULL)""",
+    "CREATE INDEX happenings_key ON happenings(event_type, country, week)",
+    """CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        first_seen TEXT, last_seen TEXT,
+        articles INTEGER NOT NULL,
+        outlets INTEGER NOT NULL,
+        keywords TEXT NOT NULL DEFAULT '[]',
+        state BLOB NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+    "CREATE INDEX stories_last_seen ON stories(last_seen)",
+    """CREATE TABLE story_articles (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        story_id TEXT NOT NULL,
+        score REAL NOT NULL,
+        reasons TEXT NOT NULL DEFAULT '[]',
+        added_at TEXT NOT NULL)""",
+    "CREATE INDEX story_articles_story ON story_articles(story_id)",
+    """CREATE TABLE story_keys (
+        key TEXT NOT NULL, story_id TEXT NOT NULL,
+        PRIMARY KEY (key, story_id)) WITHOUT ROWID""",
+    "CREATE INDEX story_keys_story ON story_keys(story_id)",
+    "CREATE TABLE story_terms (key TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE story_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+
+@MIGRATIONS(5, "stories_and_happenings")
+def _stories_and_happenings(conn: sqlite3.Connection) -> None:
+    """Happenings (the events of many reports counted once: ``happenings``, and on every event
+    its ``happening_id``, why it joined, and the happening's ``reports`` and ``outlets``; the
+    old ``sources`` column becomes ``outlets``) and stories (``stories`` with the clusterer's
+    running state, ``story_articles``, and the clusterer's index: ``story_keys``,
+    ``story_terms``, ``story_meta``)."""
+    run_script(conn, _V5)

@@ -94,6 +94,9 @@ class EventQuery:
     - ``text``: an SQLite FTS5 query on the evidence sentence (``"ceasefire"``,
       ``"rocket* AND Gaza"``, ``'"peace talks"'``, ``"NEAR(troops border, 5)"``).
     - ``article_id``: events of one article.
+    - ``story``: events of one story (its id); ``happening``: the reports of one happening.
+    - ``once``: each happening once, as its first report (with the happening's ``reports`` and
+      ``outlets``), instead of one row per report.
     - ``limit`` / ``offset``: paging over the ordered result (date, article id, position).
     """
 
@@ -107,6 +110,9 @@ class EventQuery:
     until: date | str | None = None
     text: str | None = None
     article_id: str | None = None
+    story: str | None = None
+    happening: str | None = None
+    once: bool = False
     limit: int | None = None
     offset: int = 0
     type: InitVar[Many] = None
@@ -118,6 +124,10 @@ class EventQuery:
         put(self, "recipient", _text(self.recipient, "recipient"))
         put(self, "place", _text(self.place, "place"))
         put(self, "text", _text(self.text, "text"))
+        put(self, "story", _text(self.story, "story"))
+        put(self, "happening", _text(self.happening, "happening"))
+        if not isinstance(self.once, bool):
+            raise QueryError(f"once: expected true or false, got {self.once!r}")
         if self.article_id is not None and (
             not isinstance(self.article_id, str) or not self.article_id
         ):
@@ -210,6 +220,15 @@ def where(query: EventQuery) -> Sql:
         sql.add("e.date <= ?", str(query.until))
     if query.article_id:
         sql.add("e.article_id = ?", query.article_id)
+    if query.story:
+        sql.add("e.story_id = ?", query.story)
+    if query.happening:
+        sql.add("e.happening_id = ?", query.happening)
+    if query.once:
+        sql.add(
+            "(e.happening_id IS NULL OR EXISTS (SELECT 1 FROM happenings AS h WHERE "
+            "h.id = e.happening_id AND h.event_id = e.id AND h.article_id = e.article_id))"
+        )
     if query.text:
         sql.add("e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", query.text)
     return sql

@@ -49,6 +49,7 @@ from eventwatch.store.query import (
     where,
 )
 from eventwatch.store.reading import ARTICLE_REF, article_ref, stream
+from eventwatch.store.stories import StoriesMixin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -197,7 +198,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, registry: Migrations, read_on
         raise StoreError(f"cannot prepare database {path}: {exc}") from exc
 
 
-class Store(ClaimsMixin):
+class Store(ClaimsMixin, StoriesMixin):
     """An eventwatch database. Open it with :meth:`Store.open`, preferably in a ``with`` block."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
@@ -400,6 +401,21 @@ class Store(ClaimsMixin):
                         (article_id, link.original_id, link.similarity, link.containment,
                          link.reason),
                     )  # fmt: skip
+
+    def originals_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Near-duplicate article id -> its original, for those of ``article_ids`` that are
+        copies."""
+        ids = list(article_ids)
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self._conn.execute(
+                "SELECT article_id, original_id FROM near_duplicates "
+                f"WHERE article_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update({r["article_id"]: r["original_id"] for r in rows})
+        return out
 
     def near_duplicate_of(self, article_id: str) -> dict[str, Any] | None:
         """The original a near-duplicate article was linked to, with the similarity, the
@@ -628,7 +644,15 @@ class Store(ClaimsMixin):
         rows = (flat_row(event, ref) for event, ref in self._pairs(query))
         frame = pd.DataFrame.from_records(rows, columns=list(FLAT_COLUMNS))
         frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
-        for name in ("place_geonameid", "dead", "injured", "arrested", "quad_code", "sources"):
+        for name in (
+            "place_geonameid",
+            "dead",
+            "injured",
+            "arrested",
+            "quad_code",
+            "reports",
+            "outlets",
+        ):
             frame[name] = frame[name].astype("Int64")
         for name in ("event_scale", "place_lat", "place_lon", "place_confidence"):
             frame[name] = frame[name].astype("float64")

@@ -111,6 +111,14 @@ class EventMerger:
             self._index.setdefault(key, []).append(happening.id)
         return Decision(happening, False, ())
 
+    def restore(self, happening: Happening) -> None:
+        """Make an earlier happening (read back from a store) a candidate for new reports."""
+        if happening.id in self.happenings:
+            return
+        self.happenings[happening.id] = happening
+        for key in self._keys(happening.event):
+            self._index.setdefault(key, []).append(happening.id)
+
     # ------------------------------------------------------------------ comparison
     def agreement(self, a: Event, b: Event) -> list[str] | None:
         """Why ``a`` and ``b`` are one happening, or None when their evidence conflicts or
@@ -161,19 +169,28 @@ class EventMerger:
 
     # ------------------------------------------------------------------ index
     def _keys(self, event: Event) -> list[tuple[str, str, int]]:
-        day = event.date.value
-        week = day.toordinal() // WEEK_DAYS if day is not None else -1
-        return [(event.event_type, _country(event), week)]
+        return [index_key(event)]
 
     def _candidates(self, event: Event) -> list[Happening]:
-        day = event.date.value
-        if day is None:
-            return []
-        week = day.toordinal() // WEEK_DAYS
         ids: list[str] = []
-        for w in (week - 1, week, week + 1):
-            ids += self._index.get((event.event_type, _country(event), w), [])
+        for key in candidate_keys(event):
+            ids += self._index.get(key, [])
         return [self.happenings[i] for i in ids]
+
+
+def index_key(event: Event) -> tuple[str, str, int]:
+    """(type, country, week) under which a happening is found: its first report's type, the
+    country it happened in ("?" unknown) and its week number (-1 without a date)."""
+    day = event.date.value
+    week = day.toordinal() // WEEK_DAYS if day is not None else -1
+    return event.event_type, _country(event), week
+
+
+def candidate_keys(event: Event) -> list[tuple[str, str, int]]:
+    """The index keys a new report's candidates are filed under (its week and the two next
+    to it); none without a date."""
+    kind, country, week = index_key(event)
+    return [] if week < 0 else [(kind, country, w) for w in (week - 1, week, week + 1)]
 
 
 def _country(event: Event) -> str:
