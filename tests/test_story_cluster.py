@@ -22,6 +22,7 @@ from eventwatch.stories.features import (
     date_from_url,
     fold,
     headline,
+    lead_times,
     surname,
     term_counts,
     tokens,
@@ -152,6 +153,19 @@ def test_dateline_date_is_the_anchor_without_publication_date() -> None:
     assert build_doc(late).anchor is None  # a date deep in the body is background
 
 
+def test_lead_times_keep_the_first_weekday_month_and_year_of_the_lead() -> None:
+    lead = (
+        "Rescuers searched the Oska valley on Thursday, two days after the dam gave way in "
+        "December 2019. On Friday the mayor said the May rains had weakened it."
+    )
+    assert lead_times(lead) == ("mo:12", "wd:thursday", "yr:2019")
+    assert lead_times("Voters may go to the polls again, officials said.") == ()
+    late = "Crews cleared roads. " * 20 + "The bridge had opened on Monday in March 2001."
+    assert lead_times(late) == ()  # past the lead: background, not the happening's time
+    doc = build_doc(Article(id="t", title="Dam gives way", text=lead))
+    assert doc.lead_times == ("mo:12", "wd:thursday", "yr:2019")
+
+
 # ---------------------------------------------------------------------------- clustering
 def test_incremental_add_joins_a_report_of_the_same_happening() -> None:
     clusterer = StoryClusterer()
@@ -199,6 +213,49 @@ def test_same_text_far_apart_in_time_is_held_back_by_the_date_factor() -> None:
     assert clusterer.date_factor(near, later) == 1.0
     assert clusterer.date_factor(near, years) == pytest.approx(0.5)
     assert clusterer.date_factor(near, undated) == 1.0
+
+
+def test_leads_naming_different_weekdays_or_years_are_less_compatible() -> None:
+    clusterer = StoryClusterer()
+    s = clusterer.settings
+
+    def prof(doc_id: str, *times: str) -> Profile:
+        return clusterer.profile(StoryDoc(id=doc_id, terms={"flood": 1.0}, lead_times=times))
+
+    tuesday = prof("a", "wd:tuesday", "yr:2019")
+    same = prof("b", "wd:tuesday")
+    sunday = prof("c", "wd:sunday", "yr:2023")
+    silent = prof("d")
+    assert clusterer.time_factor(tuesday, same) == 1.0
+    assert clusterer.time_factor(tuesday, silent) == 1.0  # nothing to compare
+    assert clusterer.time_factor(tuesday, sunday) == pytest.approx(
+        1 - s.weekday_penalty - s.year_penalty
+    )
+    story = Profile()
+    clusterer._fold(story, same, 0.0)
+    clusterer._fold(story, sunday, 0.0)
+    # one pair of two differs in weekday; the year is named by one member only
+    assert clusterer.time_factor(tuesday, story) == pytest.approx(
+        1 - (s.weekday_penalty + s.year_penalty) / 2
+    )
+
+
+def test_an_undated_report_naming_only_old_years_is_held_back_from_a_dated_one() -> None:
+    clusterer = StoryClusterer()
+    dated = clusterer.profile(StoryDoc(id="a", terms={"x": 1.0}, published=date(2013, 9, 18)))
+    old = clusterer.profile(StoryDoc(id="b", terms={"x": 1.0}, years=frozenset({2004, 2008})))
+    recent = clusterer.profile(StoryDoc(id="c", terms={"x": 1.0}, years=frozenset({2012})))
+    undated = clusterer.profile(StoryDoc(id="d", terms={"x": 1.0}))
+    penalty = clusterer.settings.year_hint_penalty
+    assert clusterer.date_factor(dated, old) == pytest.approx(1 - penalty)
+    assert clusterer.date_factor(old, dated) == pytest.approx(1 - penalty)
+    assert clusterer.date_factor(dated, recent) == 1.0  # within year_hint_gap
+    assert clusterer.date_factor(dated, undated) == 1.0
+    # a dated article's own years are not hints
+    dated_old = StoryDoc(
+        id="e", terms={"x": 1.0}, published=date(2013, 1, 2), years=frozenset({2001})
+    )
+    assert not clusterer.profile(dated_old).hints
 
 
 def test_protagonist_factor_counts_main_people_the_other_side_never_names() -> None:

@@ -415,6 +415,8 @@ def show(
             article = store.article(store.resolve_article_id(article_id))
             copies = store.copies(article.id) if article is not None else []
             original = store.near_duplicate_of(article.id) if article is not None else None
+            homes = store.story_of_articles([article.id]) if article is not None else {}
+            story = store.story(homes[article.id]) if article is not None and homes else None
     if article is None:
         err.print(f"[bold red]error:[/] no article {escape(repr(article_id))}")
         raise typer.Exit(EXIT_ERROR)
@@ -425,6 +427,11 @@ def show(
         out.print(line, style="dim", highlight=False, markup=False)
     if original is not None:
         line = f"near-duplicate of {original['original_id']}: {original['reason']}"
+        out.print(line, style="dim", highlight=False, markup=False)
+    if story is not None:
+        line = (f"story {story.id}: {story.label!r}, {story.articles} article(s) from "
+                f"{story.outlets} outlet(s), {story.first_seen or '?'} to "
+                f"{story.last_seen or '?'} (eventwatch stories {story.id[:10]})")  # fmt: skip
         out.print(line, style="dim", highlight=False, markup=False)
 
 
@@ -476,6 +483,8 @@ def _print_article_events(article: Article) -> None:
         if event.attributed_to is not None:
             fields.append(f"according to {_who(event.attributed_to)}")
         fields += [f"{k} {v}" for k in ("dead", "injured", "arrested") if (v := getattr(event, k))]
+        if event.happening_id is not None:
+            fields.append(f"happening reported {event.reports}x by {event.outlets} outlet(s)")
         line = Text.assemble(
             (f"{number}. {kind}", "bold"), " ", (str(event.modality), "magenta"), " · ",
             " · ".join(fields),

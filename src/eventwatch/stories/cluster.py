@@ -25,6 +25,11 @@ happenings of the same kind differ in who, when and where:
 * protagonist: each article's main person (its most salient ``per:`` entity) should be named by
   the other; each one that is not costs ``protagonist_penalty / 2``;
 * date: 1 within ``date_window_days``, falling to ``1 - date_penalty`` at ``date_far_days``;
+  an undated article whose latest named year lies ``year_hint_gap`` years or more before the
+  other's date loses ``year_hint_penalty`` (it is most likely an older report);
+* time told in the lead: leads naming different weekdays, months or years (the first of each
+  in the first 300 characters: when the happening took place) lose ``weekday_penalty``,
+  ``month_penalty``, ``year_penalty``;
 * place: ``1 - place_penalty`` when the focus places lie more than ``place_far_km`` apart.
 
 **Link of an article or story A to a story B**: the average of that similarity over all pairs
@@ -82,6 +87,13 @@ class ClusterSettings(BaseModel):
     date_window_days: int = Field(60, ge=0, description="dates this close are compatible")
     date_far_days: int = Field(730, ge=1, description="dates this far apart: full penalty")
     date_penalty: float = Field(0.5, ge=0, le=1, description="similarity lost at date_far_days")
+    weekday_penalty: float = Field(0.0, ge=0, le=1, description="lead weekdays differ (off)")
+    month_penalty: float = Field(0.0, ge=0, le=1, description="lead months differ (off)")
+    year_penalty: float = Field(0.5, ge=0, le=1, description="lead years differ")
+    year_hint_penalty: float = Field(
+        0.5, ge=0, le=1, description="an undated article's latest year long before a date"
+    )
+    year_hint_gap: int = Field(2, ge=1, description="years between them that cost the penalty")
     place_far_km: float = Field(800.0, gt=0, description="focus places farther apart differ")
     place_penalty: float = Field(0.0, ge=0, le=1, description="similarity lost when they do")
     doc_terms: int = Field(150, ge=1, description="heaviest terms kept of an article")
@@ -132,6 +144,8 @@ class Profile:
     protagonists: Counter[str] = field(default_factory=Counter)  # members' main person
     dates: Counter[date] = field(default_factory=Counter)  # members' dates
     focus: Counter[PlacePoint] = field(default_factory=Counter)  # members' focus places
+    times: Counter[str] = field(default_factory=Counter)  # members' lead weekday/month/year
+    hints: Counter[int] = field(default_factory=Counter)  # undated members' latest year named
 
     @property
     def pairs(self) -> int:
@@ -156,6 +170,8 @@ class Member:
     day: date | None
     focus: PlacePoint | None
     embedding: array[float] | None
+    times: tuple[str, ...] = ()  # the weekday, month and year its lead names
+    hint: int | None = None  # without a date: the latest year it names
 
     @classmethod
     def of(cls, doc: StoryDoc, p: Profile) -> Member:
@@ -173,6 +189,8 @@ class Member:
             next(iter(p.dates), None),
             next(iter(p.focus), None),
             array("f", p.embedding) if p.embedding is not None else None,
+            tuple(p.times),
+            next(iter(p.hints), None),
         )
 
     def profile(self) -> Profile:
@@ -186,6 +204,8 @@ class Member:
             protagonists=Counter([self.protagonist] if self.protagonist else []),
             dates=Counter([self.day] if self.day else []),
             focus=Counter([self.focus] if self.focus else []),
+            times=Counter(self.times),
+            hints=Counter([self.hint] if self.hint is not None else []),
         )
 
 
@@ -329,6 +349,8 @@ class StoryClusterer:
             protagonists=Counter([max(people)[1]]) if people else Counter(),
             dates=Counter([doc.anchor]) if doc.anchor is not None else Counter(),
             focus=Counter([doc.focus]) if doc.focus is not None else Counter(),
+            times=Counter(doc.lead_times),
+            hints=Counter([max(doc.years)] if doc.anchor is None and doc.years else []),
         )
 
     # ------------------------------------------------------------------------------- links
@@ -363,7 +385,7 @@ class StoryClusterer:
 
     def compatibility(self, a: Profile, b: Profile) -> float:
         """The protagonist, date and place factors, each averaged over member pairs."""
-        factor = self.protagonist_factor(a, b) * self.date_factor(a, b)
+        factor = self.protagonist_factor(a, b) * self.date_factor(a, b) * self.time_factor(a, b)
         return factor * self.place_factor(a, b) if self.settings.place_penalty else factor
 
     def protagonist_factor(self, a: Profile, b: Profile) -> float:
@@ -374,15 +396,47 @@ class StoryClusterer:
         return 1.0 - self.settings.protagonist_penalty * misses / (2 * a.size * b.size)
 
     def date_factor(self, a: Profile, b: Profile) -> float:
-        """The date factor averaged over pairs; a pair without both dates counts 1."""
-        if not a.dates or not b.dates:
-            return 1.0
-        lost = sum(
-            na * nb * (1.0 - self._date_pair(da, db))
-            for da, na in a.dates.items()
-            for db, nb in b.dates.items()
-        )
+        """The date factor averaged over pairs; a pair without both dates counts 1, unless
+        one side is undated and the latest year it names lies ``year_hint_gap`` years or more
+        before the other side's date (it is most likely an older report)."""
+        lost = 0.0
+        if a.dates and b.dates:
+            lost += sum(
+                na * nb * (1.0 - self._date_pair(da, db))
+                for da, na in a.dates.items()
+                for db, nb in b.dates.items()
+            )
+        if self.settings.year_hint_penalty:
+            lost += self._hint_loss(a.dates, b.hints) + self._hint_loss(b.dates, a.hints)
         return 1.0 - lost / (a.size * b.size)
+
+    def _hint_loss(self, dates: Counter[date], hints: Counter[int]) -> float:
+        s = self.settings
+        if not dates or not hints:
+            return 0.0
+        far = sum(
+            nd * nh
+            for d, nd in dates.items()
+            for y, nh in hints.items()
+            if d.year - y >= s.year_hint_gap
+        )
+        return s.year_hint_penalty * far
+
+    def time_factor(self, a: Profile, b: Profile) -> float:
+        """1 - the penalty of each kind (weekday, month, year) x the share of pairs whose leads
+        both name one of that kind and name different ones."""
+        if not a.times or not b.times:
+            return 1.0
+        s = self.settings
+        lost = 0.0
+        for kind, penalty in (("wd", s.weekday_penalty), ("mo", s.month_penalty),
+                              ("yr", s.year_penalty)):  # fmt: skip
+            if not penalty:
+                continue
+            both = _kind_count(a.times, kind) * _kind_count(b.times, kind)
+            same = sum(n * b.times[k] for k, n in a.times.items() if k.startswith(kind))
+            lost += penalty * (both - same)
+        return max(0.0, 1.0 - lost / (a.size * b.size))
 
     def _date_pair(self, x: date, y: date) -> float:
         s = self.settings
@@ -462,6 +516,8 @@ class StoryClusterer:
         into.protagonists.update(other.protagonists)
         into.dates.update(other.dates)
         into.focus.update(other.focus)
+        into.times.update(other.times)
+        into.hints.update(other.hints)
         if other.embedding is not None:
             base = into.embedding or [0.0] * len(other.embedding)
             into.embedding = [x + y for x, y in zip(base, other.embedding, strict=True)]
@@ -579,6 +635,10 @@ class StoryClusterer:
 # ------------------------------------------------------------------------------------ helpers
 def _event_keys(doc: StoryDoc) -> tuple[EventTuple, ...]:
     return tuple((e.type, e.actor, e.recipient, e.place) for e in doc.events)
+
+
+def _kind_count(times: Counter[str], kind: str) -> int:
+    return sum(n for key, n in times.items() if key.startswith(kind))
 
 
 def _by_weight(item: tuple[str, float]) -> tuple[float, str]:

@@ -13,7 +13,8 @@ keeps what tells one happening from another of the same kind:
   article was not coded, a spaCy doc's entities stand in (``doc=``).
 * **dates**: the publication date (or one read from the URL, "/2013/05/03/"), the calendar dates
   the text writes in full ("May 3, 2013", "2 July 2013"), the day-precise event dates the
-  pipeline resolved, and the years the text mentions.
+  pipeline resolved, the years the text mentions, and the first weekday, month and year the
+  lead names (``lead_times``: when the happening took place).
 * **events**: (type, actor code, recipient code, place) of each asserted event.
 """
 
@@ -36,6 +37,7 @@ LEAD_WORDS = 60
 NAME_WEIGHT = 1.5  # a word written with a capital inside a sentence
 MAX_TITLE_WORDS = 25  # a first line this short, with more lines after it, is the headline
 HEADER_CHARS = 300  # a full date this close to the start is the article's own date
+LEAD_TIME_CHARS = 300  # the first weekday, month and year written this close to the start
 MIN_YEAR, MAX_YEAR = 1900, 2099
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&.-]*[A-Za-z0-9]|[A-Za-z]|\d+(?:[.,:/-]\d+)*[A-Za-z]*")
@@ -46,6 +48,7 @@ _CAPITALISED = re.compile(
 _POSSESSIVE = re.compile(r"['’]s$")
 _YEAR = re.compile(r"(?<![\d/.-])(1[9]\d\d|20\d\d)(?![\d])")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([A-Za-z]{3,9}|\d{1,2})(?:[/-](\d{1,2}))?(?=[/-]|$)")
+_TIME_WORD = re.compile(r"(?<!\w)(?:[A-Z][a-z]+(?!\w)\.?|(?:19|20)\d\d(?!\w))")
 _URL_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])([0-2]\d|3[01])(?!\d)")
 
 
@@ -86,6 +89,7 @@ class StoryDoc:
     dateline: date | None = None  # a full date written in the first HEADER_CHARS of the text
     dates: tuple[date, ...] = ()  # day-precise dates: publication, written, events
     years: frozenset[int] = frozenset()
+    lead_times: tuple[str, ...] = ()  # first weekday, month, year of the lead: "wd:tuesday"
     events: tuple[EventKey, ...] = ()
     outlet: str | None = None
     embedding: tuple[float, ...] | None = None
@@ -283,6 +287,30 @@ def mentioned_years(text: str) -> frozenset[int]:
     return frozenset(y for y in (int(m) for m in _YEAR.findall(text)) if MIN_YEAR <= y <= MAX_YEAR)
 
 
+def lead_times(text: str) -> tuple[str, ...]:
+    """The first weekday ("wd:friday"), month ("mo:12") and year ("yr:2013") written in the
+    first ``LEAD_TIME_CHARS`` characters: when a report says its happening took place. A
+    weekday or month must be written in full with a capital ("Friday", "December"); "May" is
+    left out (a verb as often as a month)."""
+    from eventwatch.dates.words import MONTHS
+
+    found: dict[str, str] = {}
+    for match in _TIME_WORD.finditer(text[:LEAD_TIME_CHARS]):
+        word = match.group().lower().rstrip(".")
+        if word.isdigit():
+            found.setdefault("yr", word)
+        elif word in _WEEKDAY_NAMES:
+            found.setdefault("wd", word)
+        elif word in MONTHS and word != "may" and (len(word) > 3 or match.group().endswith(".")):
+            found.setdefault("mo", str(MONTHS[word]))
+    return tuple(f"{kind}:{value}" for kind, value in sorted(found.items()))
+
+
+_WEEKDAY_NAMES = frozenset(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+)
+
+
 def _as_date(value: date | datetime | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
@@ -322,6 +350,7 @@ def build_doc(
         dateline=header[0] if header else None,
         dates=tuple(dates),
         years=mentioned_years(f"{article.title}\n{article.text}"),
+        lead_times=lead_times(f"{article.title}\n{article.text}".lstrip()),
         events=tuple(_event_keys(article)),
         outlet=article.outlet,
         embedding=tuple(float(x) for x in embedding) if embedding is not None else None,
