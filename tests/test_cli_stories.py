@@ -86,6 +86,10 @@ def test_one_story_shows_why_each_article_joined(db: Path, monkeypatch) -> None:
     assert len(detail["members"]) == 3
     assert detail["top_happenings"][0]["reports"] == 3
     assert detail["top_happenings"][0]["outlets"] == 2
+    rows = list(
+        csv.DictReader(io.StringIO(invoke("stories", attack["id"], "--db", db, "-f", "csv")))
+    )
+    assert len(rows) == 3 and sum(bool(r["copy_of"]) for r in rows) == 1
     missing = invoke("stories", "nosuchstory", "--db", db, code=1)
     assert "no story 'nosuchstory'" in missing
 

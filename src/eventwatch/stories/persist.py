@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from eventwatch.store import Store
 
 STATE_FORMAT = 1  # bump when the encoding of a story's state changes
-DEFAULT_CACHE = 20_000  # stories kept decoded between batches
+DEFAULT_CACHE = 5_000  # stories kept decoded between batches (about 45 KB each)
 ALREADY_PLACED = "already placed by an earlier run"
 
 
@@ -225,8 +225,9 @@ class StoryBook(StoryClusterer):
         placed = self.store.story_of_articles([d.id for d in docs])
         out: list[Assignment] = []
         for doc in docs:
-            if doc.id in placed:
-                out.append(Assignment(placed[doc.id], 1.0, (ALREADY_PLACED,)))
+            if doc.id in placed or doc.id in self._home:
+                home = placed.get(doc.id) or self.story_of(doc.id)
+                out.append(Assignment(home, 1.0, (ALREADY_PLACED,)))
                 continue
             assignment = self.add(doc)
             self._placed.append(
