@@ -93,7 +93,7 @@ def test_a_story_state_survives_encoding() -> None:
         assert again.members == story.members
 
 
-@pytest.mark.parametrize("batches, cache", [(1, 20_000), (5, 20_000), (7, 0)])
+@pytest.mark.parametrize("batches, cache", [(1, 20_000), (5, 20_000), (7, 0), (9, 10)])
 def test_stories_built_over_several_runs_are_those_of_one_pass(
     tmp_path: Path, batches: int, cache: int
 ) -> None:
@@ -262,3 +262,32 @@ def test_a_run_embeds_each_batch_once_when_asked(store: Store, monkeypatch) -> N
     assert calls == [3]
     (story,) = [decode_story(store.story_state(s.id)) for s in store.stories()]
     assert story.profile.embedding is not None and story.profile.embedding[0] > 2.9
+
+
+def test_a_failure_in_the_stories_step_costs_a_batch_not_the_run(store: Store, monkeypatch):
+    from eventwatch import runner
+    from eventwatch.config import load_settings
+    from eventwatch.errors import StoreError
+    from eventwatch.store import WriteResult
+
+    linker = runner.StoryLinker(store, load_settings(environ={}))
+    day = date(2026, 7, 8)
+    first = [report("k1", "Lake Wire", day, text="Police shot two protesters in Kisumu.")]
+    second = [report("k2", "Nyanza Post", day, text="Police shot two protesters in Kisumu!")]
+    summary = runner.RunSummary()
+    broken = HappeningLinker.link_batch
+
+    def fail(self, articles, copies):
+        raise StoreError("disk I/O error")
+
+    monkeypatch.setattr(HappeningLinker, "link_batch", fail)
+    store.write_many(first)
+    linker.link_guarded(first, [WriteResult("k1", "inserted")], summary)
+    assert len(summary.warnings) == 1 and "disk I/O error" in summary.warnings[0]
+    assert "k1" in summary.warnings[0]
+    monkeypatch.setattr(HappeningLinker, "link_batch", broken)
+    store.write_many(second)
+    linker.link_guarded(second, [WriteResult("k2", "inserted")], summary)
+    assert len(summary.warnings) == 1  # the next batch is linked as usual
+    assert store.story_of_articles(["k1", "k2"]).keys() == {"k2"}
+    assert summary.as_dict()["warnings"] == 1

@@ -276,6 +276,8 @@ def _print_summary(summary: Any, settings: Settings) -> None:
         out.print(f"events by modality: {parts}")
     for reason, count in summary.skips.most_common():
         out.print(f"[yellow]skipped[/] {count} × {escape(reason)}", highlight=False)
+    for warning in summary.warnings:
+        out.print(f"[yellow]warning[/] {escape(warning)}", highlight=False)
     for source, reason in summary.failures:
         out.print(f"[red]failed[/] {escape(source)}: {escape(reason)}", highlight=False)
     rate = summary.read / summary.seconds if summary.seconds else 0.0

@@ -8,6 +8,8 @@ interrupted run started again resumes where it stopped.
 
 from __future__ import annotations
 
+import importlib
+import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -50,6 +52,7 @@ class RunSummary:
     seconds: float = 0.0
     run_id: int | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    warnings: list[str] = field(default_factory=list)  # steps after storing that failed
     skips: Counter[str] = field(default_factory=Counter)  # reason -> count
     modalities: Counter[str] = field(default_factory=Counter)
 
@@ -72,6 +75,7 @@ class RunSummary:
             "reports_merged": self.reports_merged,
             "stories_new": self.stories_new,
             "stories_joined": self.stories_joined,
+            "warnings": len(self.warnings),
             "words": self.words,
             "seconds": round(self.seconds, 3),
         }
@@ -131,7 +135,7 @@ def run(
                 if progress is not None:
                     progress(article)
             if stories is not None:
-                stories.link_batch(batch, results, summary)
+                stories.link_guarded(batch, results, summary)
             _flush_copies(store, copies, summary.run_id)
         _flush_copies(store, copies, summary.run_id)
     finally:
@@ -152,6 +156,12 @@ class StoryLinker:
         from eventwatch.stories.persist import StoryBook
 
         config = settings.stories
+        # datasketch takes about 0.4 s to import (it pulls in scipy.integrate); import it in
+        # the background while the first batch is parsed (spaCy's matrix products release
+        # the GIL) rather than after it
+        threading.Thread(
+            target=importlib.import_module, args=("eventwatch.stories.neardup",), daemon=True
+        ).start()
         self.store = store
         self.copies = NearDuplicateLinker(store)
         self.happenings = HappeningLinker(
@@ -162,6 +172,23 @@ class StoryLinker:
             ClusterSettings(threshold=config.threshold, embedding_weight=config.embedding_weight),
         )
         self.embedder = _embedder() if config.embedding_weight > 0 else None
+
+    def link_guarded(
+        self, batch: list[Article], results: list[WriteResult], summary: RunSummary
+    ) -> None:
+        """:meth:`link_batch`, where a failure costs this batch its stories (with a warning
+        naming its articles; ``eventwatch stories --rebuild`` makes them later), not the run:
+        the articles and events are stored already. What was read into memory is dropped."""
+        try:
+            self.link_batch(batch, results, summary)
+        except Exception as exc:  # reported, and the run goes on
+            ids = ", ".join(a.id for a in batch[:3]) + (" ..." if len(batch) > 3 else "")
+            summary.warnings.append(
+                f"stories and happenings of {len(batch)} article(s) ({ids}) not built: "
+                f"{type(exc).__name__}: {exc}"
+            )
+            self.happenings.forget()
+            self.book = type(self.book)(self.store, self.book.settings)
 
     def link_batch(
         self, batch: list[Article], results: list[WriteResult], summary: RunSummary

@@ -25,6 +25,7 @@ float32 bytes): no pickle, so a database file from elsewhere cannot run code.
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import zlib
 from array import array
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 STATE_FORMAT = 1  # bump when the encoding of a story's state changes
 DEFAULT_CACHE = 5_000  # stories kept decoded between batches (about 45 KB each)
 ALREADY_PLACED = "already placed by an earlier run"
+KEYS_PER_STORY = 100  # keys' postings and frequencies kept in memory per cached story
 
 
 # ------------------------------------------------------------------------------ encoding
@@ -243,8 +245,7 @@ class StoryBook(StoryClusterer):
         if changes.stories or changes.gone or changes.placed:
             self.store.save_stories(changes)
         self._reset_changes()
-        if dict.__len__(self.stories) > self.cache:
-            self._forget()
+        self._trim()
 
     def changes(self) -> StoryChanges:
         """The rows to write for what changed since the last flush."""
@@ -278,15 +279,21 @@ class StoryBook(StoryClusterer):
             self.stories.known.update(s for s in story_ids if s not in self._gone)
         self._fetched.update(todo)
 
-    def _forget(self) -> None:
-        dict.clear(self.stories)
-        self.stories.known.clear()
-        self.index.clear()
-        self._fetched.clear()
-        self.df.clear()
-        self._df_read.clear()
-        self._home.clear()
-        self._alias.clear()
+    def _trim(self) -> None:
+        """Past ``cache`` decoded stories, forget the older half (first decoded or made
+        first; they are decoded again if needed); past ``KEYS_PER_STORY`` x ``cache`` keys
+        read, forget the postings and frequencies too. The store holds it all."""
+        decoded = dict.__len__(self.stories)
+        if decoded > self.cache:
+            old = list(itertools.islice(dict.keys(self.stories), decoded - self.cache // 2))
+            for story_id in old:
+                dict.__delitem__(self.stories, story_id)  # still known: decoded on demand
+        if len(self._fetched) + len(self._df_read) > KEYS_PER_STORY * self.cache:
+            self.index.clear()
+            self._fetched.clear()
+            self.df.clear()
+            self._df_read.clear()
+            self._alias.clear()
 
     def _row(self, story: Story) -> dict[str, Any]:
         return {
