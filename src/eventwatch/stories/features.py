@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from eventwatch.records import Article, Place
@@ -109,8 +109,10 @@ def stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS) | {"said", "says", "told", "according", "reported", "news"}
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """A lower-case word with a regular plural folded to its singular."""
+    """A lower-case word with a regular plural folded to its singular (cached: news repeats
+    its words)."""
     word = _POSSESSIVE.sub("", word.lower()).strip(".'’-")
     if len(word) > 4 and word.isalpha():
         if word.endswith("ies"):
@@ -185,16 +187,16 @@ def place_entities(places: Iterable[Place]) -> Counter[str]:
 def written_names(article: Article, surnames: frozenset[str] = frozenset()) -> Counter[str]:
     """Capitalised word sequences inside sentences that no actor or place already covers; a
     name ending in a known person's surname is that person."""
-    covered = [
-        (m.span.start, m.span.end)
-        for m in [*article.actors, *article.places]
-        if m.span is not None and m.span.field == "body"
-    ]
+    covered = bytearray(len(article.text))  # 1 where an actor or place mention lies
+    for m in [*article.actors, *article.places]:
+        if m.span is not None and m.span.field == "body":
+            covered[m.span.start : m.span.end] = b"\x01" * max(0, m.span.end - m.span.start)
+    del covered[len(article.text) :]  # a span past the end must not grow the mask
     stops = stop_words()
     keys: Counter[str] = Counter()
     for match in _CAPITALISED.finditer(article.text):
         start, end = match.span()
-        if any(s < end and start < e for s, e in covered):
+        if 1 in covered[start:end]:
             continue
         raw = [w for w in match.group().split() if w.lower() not in stops]
         if raw and (last := surname(raw[-1])) in surnames:
@@ -263,12 +265,17 @@ def _make_date(year: str, month: str, day: str | None) -> date | None:
 
 def written_dates(text: str) -> list[date]:
     """Calendar dates written in full (day, month and year), in text order."""
-    found: list[tuple[int, date]] = []
+    return [value for _, _, value in _written_dates(text)]
+
+
+def _written_dates(text: str) -> list[tuple[int, int, date]]:
+    """(start, end, date) of each calendar date written in full, in text order."""
+    found: list[tuple[int, int, date]] = []
     for pattern in _full_date_patterns():
         for m in pattern.finditer(text):
             if (value := _make_date(m["year"], m["month"], m["day"])) is not None:
-                found.append((m.start(), value))
-    return [value for _, value in sorted(found)]
+                found.append((m.start(), m.end(), value))
+    return sorted(found)
 
 
 def date_from_url(url: str | None) -> date | None:
@@ -336,8 +343,9 @@ def build_doc(
         for e in article.events
         if e.date.value is not None and e.date.source == "text" and e.date.precision == "day"
     ]
-    written = written_dates(article.text)
-    header = written_dates(article.text[:HEADER_CHARS])
+    spans = _written_dates(article.text)
+    written = [value for _, _, value in spans]
+    header = [value for _, end, value in spans if end <= HEADER_CHARS]
     dates = ([published] if published else []) + written + event_dates
     return StoryDoc(
         id=article.id,
