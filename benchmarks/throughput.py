@@ -151,9 +151,10 @@ def main() -> None:
     lines += [
         "",
         "The whole pipeline reads the JSONL file, identifies the language, parses titles and "
-        "bodies, resolves actors, places and dates, codes events and writes them to a new SQLite "
-        "file; the bare parse only runs `nlp.pipe` on the same titles and bodies. Target: the "
-        "whole pipeline at ≥ 0.80 of the bare parse's speed.",
+        "bodies, resolves actors, places and dates, codes events, quotes and claims, writes them "
+        "to a new SQLite file, then links near-duplicates, files the events under happenings "
+        "and places the articles in stories; the bare parse only runs `nlp.pipe` on the same "
+        "titles and bodies. Target: the whole pipeline at ≥ 0.80 of the bare parse's speed.",
         "",
         "Command: `" + " ".join(["python", "benchmarks/throughput.py", *sys.argv[1:]]) + "`",
         "<!-- throughput:end -->",

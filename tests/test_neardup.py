@@ -394,3 +394,21 @@ def test_signature_hashes_are_32_bit() -> None:
     signature = NearDuplicateIndex(num_perm=64, bands=16).signature("", FLOOD)
     assert signature.hashes.dtype == np.uint32 and len(signature.hashes) == 64
     assert list(signature.facts) == sorted(signature.facts) and signature.fact_count >= 10
+
+
+def test_an_example_declared_an_edited_copy_is_gold_for_its_original(tmp_path) -> None:
+    folder = tmp_path / "examples" / "articles"
+    folder.mkdir(parents=True)
+    body = " ".join(
+        f"Rebels shelled the river port of Kalemo on Sunday, sentence {i}." for i in range(9)
+    )
+    (folder / "01-port.txt").write_text(f"Rebels shell Kalemo port\n\n{body}\n", encoding="utf-8")
+    edited = body.replace("Sunday", "Sunday night")
+    (folder / "02-port-copy.txt").write_text(f"Kalemo port shelled\n\n{edited}\n", encoding="utf-8")
+    (folder.parent / "expected.yaml").write_text(
+        "articles:\n  02-port-copy.txt:\n    copy_of: 01-port.txt\n", encoding="utf-8"
+    )
+    first, second = ev.read_examples(folder)
+    assert (first.kind, first.original) == (ev.ORIGINAL, None)
+    assert (second.kind, second.original) == (ev.EXAMPLE_COPY, first.id)
+    assert not [c for c in ev.generate([first, second], ev.load_lexicon()) if c.source == second.id]

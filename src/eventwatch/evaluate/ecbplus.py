@@ -363,7 +363,8 @@ def _add_metrics(
     )
     result.add(
         "bcubed_f1_cv",
-        "B-cubed F1, threshold, weights and prior cross-validated across topic halves",
+        "B-cubed F1, threshold, protagonist penalty and weights cross-validated across "
+        "topic halves",
         cv.f1,
         n=n,
         target=TARGET,
@@ -509,11 +510,11 @@ def _notes(
         "a date in their URL (used as the publication date), the others none.",
         "All documents go through one clusterer in one stream (topics unknown to it); "
         f"threshold {settings.threshold}, text/entity weights {settings.text_weight}/"
-        f"{settings.entity_weight}, protagonist penalty {settings.protagonist_penalty}, prior "
-        f"coherence {settings.prior_coherence}: chosen on these developer topics "
-        "(docs/stories.md).",
+        f"{settings.entity_weight}, protagonist penalty {settings.protagonist_penalty}: chosen "
+        f"on these developer topics; prior coherence {settings.prior_coherence}: chosen for "
+        "precision on ordinary news, not on ECB+ (docs/eval/ecbplus.md).",
         "Cross-validation: topics alternated into two halves; the threshold, the protagonist "
-        "penalty, the text/entity weights and the prior coherence tuned on one half (chosen: "
+        "penalty and the text/entity weights tuned on one half (chosen: "
         f"{chosen}) cluster the other. The TF-IDF baseline is cut at "
         f"{base['tfidf_threshold']:.2f} (best here) and cross-validated the same way.",
         "Misses: severity 2 = put in a story whose majority is another happening; 1 = apart "

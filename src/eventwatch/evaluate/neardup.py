@@ -401,21 +401,38 @@ def examples_dir() -> Path:
     return repo / "examples" / "articles"
 
 
+def declared_copies(folder: Path) -> dict[str, str]:
+    """Examples that ``expected.yaml`` (next to the articles folder) declares to be edited
+    copies of another example (``copy_of:``): file name -> the original's file name."""
+    path = folder.parent / "expected.yaml"
+    if not path.is_file():
+        return {}
+    articles = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("articles") or {}
+    return {name: spec["copy_of"] for name, spec in articles.items() if spec.get("copy_of")}
+
+
 def read_examples(folder: Path) -> list[Case]:
-    """The readable example articles, as originals (or as copies of an earlier example whose
-    body they repeat)."""
+    """The readable example articles, as originals, or as copies of an earlier example whose
+    body they repeat or that ``expected.yaml`` says they copy (an edited copy among the
+    examples: its own copies and decoys are not generated)."""
     settings = IngestSettings(fetch_links=False)
+    declared = declared_copies(folder)
     cases: list[Case] = []
     seen: dict[str, str] = {}
+    ids: dict[str, str] = {}  # file name -> case id
     counts: Counter[str] = Counter()
     for article in read_sources([str(folder)], settings):
         if article.status == Status.FAILED or len(article.text.split()) < MIN_WORDS:
             continue
-        name = Path(str(article.source)).name.split("-")[0]  # "17-wire-briefs.jsonl:2" -> 17
+        file_name = Path(str(article.source)).name
+        name = file_name.split("-")[0]  # "17-wire-briefs.jsonl:2" -> 17
         counts[name] += 1
         case_id = f"ex{name}" + (f"#{counts[name]}" if counts[name] > 1 else "")
+        ids.setdefault(file_name, case_id)
         body = " ".join(article.text.split())
         original = seen.setdefault(body, case_id)
+        if original == case_id and declared.get(file_name) in ids:
+            original = ids[declared[file_name]]
         kind, gold = (ORIGINAL, None) if original == case_id else (EXAMPLE_COPY, original)
         cases.append(Case(case_id, article.title, article.text, kind, original, gold))
     return cases
