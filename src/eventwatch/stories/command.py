@@ -58,7 +58,7 @@ def stories_command(
     order: Annotated[
         str, typer.Option(help="last_seen (most recent first), articles or outlets.")
     ] = "last_seen",
-    limit: Annotated[int | None, typer.Option(min=1, help="At most this many stories.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many stories (default 50).")] = 50,
     rebuild: Annotated[
         bool,
         typer.Option(
