@@ -174,3 +174,17 @@ def test_a_missing_folder_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(DATASETS, "ecbplus", (E.FOLDER, "eventwatch.evaluate.ecbplus:evaluate"))
     [result] = evaluate(["ecbplus"], root=tmp_path, settings=load_settings(environ={}))
     assert result.skipped and "ecbplus" in result.skipped
+
+
+def test_a_malformed_gold_line_names_the_file_and_line(tmp_path) -> None:
+    from eventwatch.errors import DataFileError
+    from eventwatch.evaluate.ecbplus import read_gold
+
+    path = tmp_path / "ecbplus_docs.jsonl"
+    good = '{"doc_id": "1_1ecb", "topic": 1, "cluster_id": "1_ecb", "text": "A quake hit."}'
+    path.write_text(good + "\n\n" + '{"doc_id": "1_2ecb", "topic": "one"}\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"ecbplus_docs\.jsonl:3: not an ECB\+ document"):
+        read_gold(path)
+    path.write_text(good + "\n", encoding="utf-8")
+    (doc,) = read_gold(path)
+    assert (doc.doc_id, doc.topic, doc.cluster, doc.url) == ("1_1ecb", 1, "1_ecb", None)

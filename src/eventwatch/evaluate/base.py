@@ -7,17 +7,21 @@ shown) and scores what came out. Gold data are read at run time and never copied
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from eventwatch.config import Settings
+from eventwatch.errors import DataFileError
 from eventwatch.ingest.articles import new_article
 from eventwatch.records import Article, Status
+
+T = TypeVar("T")
 
 EARTH_KM = 6371.0088
 NEAR_KM = 161.0  # "within 100 miles": the accuracy radius of the geoparsing literature
@@ -122,6 +126,22 @@ def gold_article(item: str, text: str, *, title: str = "", published: Any = None
 
 
 # ------------------------------------------------------------------------------------ metrics
+def read_jsonl(path: Path, what: str, make: Callable[[dict[str, Any]], T]) -> list[T]:
+    """``make(row)`` for each non-empty line of a JSON Lines gold file; a line that is not
+    JSON, or that ``make`` cannot read, raises DataFileError naming the file, the line and
+    ``what`` it should be ("an ECB+ document")."""
+    out: list[T] = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                out.append(make(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise DataFileError(f"{path}:{number}: not {what} ({exc})") from exc
+    return out
+
+
 def ratio(hits: float, total: float) -> float | None:
     return hits / total if total else None
 

@@ -21,7 +21,6 @@ topics (and cross-validated like ours).
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections import Counter, defaultdict
@@ -34,8 +33,14 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from eventwatch.errors import DataFileError
-from eventwatch.evaluate.base import DatasetResult, EvalContext, Miss, f1, gold_article
+from eventwatch.evaluate.base import (
+    DatasetResult,
+    EvalContext,
+    Miss,
+    f1,
+    gold_article,
+    read_jsonl,
+)
 from eventwatch.stories.cluster import ClusterSettings, StoryClusterer
 from eventwatch.stories.features import StoryDoc, build_doc, date_from_url, tokens
 
@@ -83,25 +88,12 @@ class BCubed:
 
 
 def read_gold(path: Path) -> list[GoldDoc]:
-    docs = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                docs.append(
-                    GoldDoc(
-                        row["doc_id"],
-                        int(row["topic"]),
-                        row["cluster_id"],
-                        row.get("url"),
-                        row["text"],
-                    )
-                )
-            except (ValueError, KeyError, TypeError) as exc:
-                raise DataFileError(f"{path}:{number}: not an ECB+ document ({exc})") from exc
-    return docs
+    def document(row: dict[str, Any]) -> GoldDoc:
+        return GoldDoc(
+            row["doc_id"], int(row["topic"]), row["cluster_id"], row.get("url"), row["text"]
+        )
+
+    return read_jsonl(path, "an ECB+ document", document)
 
 
 # ------------------------------------------------------------------------------------ scoring

@@ -13,7 +13,6 @@ overlap first). Micro averages pool the four types.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from eventwatch.errors import DataFileError
-from eventwatch.evaluate.base import DatasetResult, EvalContext, Miss, SpanScore, gold_article
+from eventwatch.evaluate.base import (
+    DatasetResult,
+    EvalContext,
+    Miss,
+    SpanScore,
+    gold_article,
+    read_jsonl,
+)
 from eventwatch.records import Article
 
 FOLDER = "re3d"
@@ -99,23 +105,17 @@ class GoldDoc:
 
 def read_gold(path: Path, mapping: Re3dMapping) -> list[GoldDoc]:
     """Documents with their entities of the scored types at ``min_confidence`` or above."""
-    docs = []
     wanted = set(mapping.types)
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                doc = GoldDoc(row["doc_id"], row.get("title") or "", row["text"])
-                for ent in row.get("entities", []):
-                    if ent["type"] in wanted and ent["confidence"] >= mapping.min_confidence:
-                        value = ent.get("value") or doc.text[ent["begin"] : ent["end"]]
-                        doc.entities.append(Mention(ent["begin"], ent["end"], ent["type"], value))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise DataFileError(f"{path}:{number}: not a re3d document ({exc})") from exc
-            docs.append(doc)
-    return docs
+
+    def document(row: dict[str, Any]) -> GoldDoc:
+        doc = GoldDoc(row["doc_id"], row.get("title") or "", row["text"])
+        for ent in row.get("entities", []):
+            if ent["type"] in wanted and ent["confidence"] >= mapping.min_confidence:
+                value = ent.get("value") or doc.text[ent["begin"] : ent["end"]]
+                doc.entities.append(Mention(ent["begin"], ent["end"], ent["type"], value))
+        return doc
+
+    return read_jsonl(path, "a re3d document", document)
 
 
 # -------------------------------------------------------------------------------- predictions

@@ -46,7 +46,8 @@ def _many(value: Many, name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.strip() for item in items))
 
 
-def _day(value: date | str | None, name: str) -> date | None:
+def day_arg(value: date | str | None, name: str) -> date | None:
+    """``value`` as a date (a ``date``, a datetime's day or ``'YYYY-MM-DD'``), or None."""
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
     if isinstance(value, datetime):
@@ -148,8 +149,8 @@ class EventQuery:
         if country is not None and not _ISO3.match(country):
             raise QueryError(f"country: expected an ISO 3166 alpha-3 code (IRQ), got {country!r}")
         put(self, "country", country.upper() if country else None)
-        put(self, "since", _day(self.since, "since"))
-        put(self, "until", _day(self.until, "until"))
+        put(self, "since", day_arg(self.since, "since"))
+        put(self, "until", day_arg(self.until, "until"))
         if self.since and self.until and self.since > self.until:
             raise QueryError(f"since ({self.since}) is after until ({self.until})")
         put(self, "limit", count_arg(self.limit, "limit", allow_none=True))
@@ -286,8 +287,8 @@ def _common(query: ClaimQuery | QuoteQuery, article: str | None) -> None:
     put = object.__setattr__
     put(query, "text", _text(query.text, "text"))
     put(query, "article_id", _article(query.article_id, article))
-    put(query, "since", _day(query.since, "since"))
-    put(query, "until", _day(query.until, "until"))
+    put(query, "since", day_arg(query.since, "since"))
+    put(query, "until", day_arg(query.until, "until"))
     if query.since and query.until and query.since > query.until:
         raise QueryError(f"since ({query.since}) is after until ({query.until})")
     put(query, "limit", count_arg(query.limit, "limit", allow_none=True))

@@ -402,21 +402,6 @@ class Store(ClaimsMixin, StoriesMixin):
                          link.reason),
                     )  # fmt: skip
 
-    def originals_of(self, article_ids: Iterable[str]) -> dict[str, str]:
-        """Near-duplicate article id -> its original, for those of ``article_ids`` that are
-        copies."""
-        ids = list(article_ids)
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            rows = self._conn.execute(
-                "SELECT article_id, original_id FROM near_duplicates "
-                f"WHERE article_id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            out.update({r["article_id"]: r["original_id"] for r in rows})
-        return out
-
     def near_duplicate_of(self, article_id: str) -> dict[str, Any] | None:
         """The original a near-duplicate article was linked to, with the similarity, the
         containment and the reason; None for an article that is nobody's copy."""

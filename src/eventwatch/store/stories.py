@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from eventwatch.errors import QueryError
 from eventwatch.records import Event
 from eventwatch.store import codec
-from eventwatch.store.query import Sql, count_arg
+from eventwatch.store.query import Sql, count_arg, day_arg
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,6 +34,14 @@ if TYPE_CHECKING:
 CHUNK = 500  # parameters per IN (...) list
 N_DOCS = "documents"  # story_meta: articles the clusterer has counted
 STORY_ORDERS = ("last_seen", "articles", "outlets")
+# what a story read selects: its row, and the events and happenings of its articles
+_STORY_COLUMNS = (
+    "s.id, s.label, s.first_seen, s.last_seen, s.articles, s.outlets, s.keywords, "
+    "s.created_at, s.updated_at, "
+    "(SELECT count(*) FROM events AS e WHERE e.story_id = s.id) AS events, "
+    "(SELECT count(DISTINCT coalesce(e.happening_id, e.id)) FROM events AS e "
+    "WHERE e.story_id = s.id) AS happenings"
+)
 
 
 def _now() -> str:
@@ -65,11 +73,10 @@ class StoryQuery:
     limit: int | None = None
 
     def __post_init__(self) -> None:
-        from eventwatch.store.query import EventQuery
-
-        days = EventQuery(since=self.since, until=self.until)  # the same checks as events
-        object.__setattr__(self, "since", days.since)
-        object.__setattr__(self, "until", days.until)
+        object.__setattr__(self, "since", day_arg(self.since, "since"))
+        object.__setattr__(self, "until", day_arg(self.until, "until"))
+        if self.since and self.until and self.since > self.until:
+            raise QueryError(f"since ({self.since}) is after until ({self.until})")
         count_arg(self.min_articles, "min_articles", allow_none=False)
         count_arg(self.min_outlets, "min_outlets", allow_none=False)
         count_arg(self.limit, "limit", allow_none=True)
@@ -152,6 +159,19 @@ class StoriesMixin:
                 list(chunk),
             )
             out.update({r["article_id"]: r["story_id"] for r in rows})
+        return out
+
+    def originals_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Near-duplicate article id -> its original, for those of ``article_ids`` that are
+        copies."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(article_ids)):
+            rows = self._conn.execute(
+                "SELECT article_id, original_id FROM near_duplicates "
+                f"WHERE article_id IN ({_marks(len(chunk))})",
+                list(chunk),
+            )
+            out.update({r["article_id"]: r["original_id"] for r in rows})
         return out
 
     def story_state(self, story_id: str) -> bytes | None:
@@ -364,15 +384,7 @@ class StoriesMixin:
         """Stories matching ``query`` with their event and happening counts."""
         query = query or StoryQuery()
         tail, params = query.sql()
-        rows = self._conn.execute(
-            "SELECT s.id, s.label, s.first_seen, s.last_seen, s.articles, s.outlets, "
-            "s.keywords, s.created_at, s.updated_at, "
-            "(SELECT count(*) FROM events AS e WHERE e.story_id = s.id) AS events, "
-            "(SELECT count(DISTINCT coalesce(e.happening_id, e.id)) FROM events AS e "
-            "WHERE e.story_id = s.id) AS happenings "
-            f"FROM stories AS s{tail}",
-            params,
-        )
+        rows = self._conn.execute(f"SELECT {_STORY_COLUMNS} FROM stories AS s{tail}", params)
         return [_info(r) for r in rows]
 
     def resolve_story_id(self, prefix: str) -> str:
@@ -389,12 +401,7 @@ class StoriesMixin:
         """One story with its articles (first placed first: the link and why) and its
         happenings (most reported first)."""
         row = self._conn.execute(
-            "SELECT s.id, s.label, s.first_seen, s.last_seen, s.articles, s.outlets, "
-            "s.keywords, s.created_at, s.updated_at, "
-            "(SELECT count(*) FROM events AS e WHERE e.story_id = s.id) AS events, "
-            "(SELECT count(DISTINCT coalesce(e.happening_id, e.id)) FROM events AS e "
-            "WHERE e.story_id = s.id) AS happenings FROM stories AS s WHERE s.id = ?",
-            (story_id,),
+            f"SELECT {_STORY_COLUMNS} FROM stories AS s WHERE s.id = ?", (story_id,)
         ).fetchone()
         if row is None:
             return None

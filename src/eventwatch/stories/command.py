@@ -189,9 +189,6 @@ def _rebuild(store: Store, settings: Settings) -> None:
     done = 0
     for start in range(0, len(ids), 200):
         batch = [a for i in ids[start : start + 200] if (a := store.article(i)) is not None]
-        for article in batch:  # the stored events carry the old happening's counts
-            for event in article.events:
-                event.happening_id = event.happening_reason = None
         linker.link_batch(batch, store.originals_of([a.id for a in batch]))
         book.add_docs(build_doc(a) for a in batch)
         done += len(batch)

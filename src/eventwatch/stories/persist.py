@@ -209,6 +209,7 @@ class StoryBook(StoryClusterer):
         self.n_docs = store.story_documents()
         self._fetched: set[str] = set()  # keys whose postings were read from the store
         self._df_read: set[str] = set()
+        self._last_keys: tuple[Profile, int, list[tuple[str, float]]] | None = None
         self._reset_changes()
 
     def _reset_changes(self) -> None:
@@ -316,6 +317,14 @@ class StoryBook(StoryClusterer):
             self._df_read.update(todo)
         super()._count(doc)
         self._df_dirty.update(keys)
+
+    def _keys(self, p: Profile) -> list[tuple[str, float]]:
+        """The heaviest keys of ``p``, computed once for the hooks below and the clusterer's
+        own use of them (a profile changes only by growing: its size tells a new state)."""
+        last = self._last_keys
+        if last is None or last[0] is not p or last[1] != p.size:
+            self._last_keys = last = (p, p.size, super()._keys(p))
+        return last[2]
 
     def _candidates(self, p: Profile, exclude: str | None = None) -> list[Story]:
         self._fetch(k for k, _ in self._keys(p))
