@@ -149,30 +149,24 @@ class StoriesMixin:
         found = row.fetchone()
         return int(found["value"]) if found else 0
 
+    def _pairs_in(self, select: str, column: str, values: Sequence[str]) -> dict[str, Any]:
+        """``select`` (two columns) ``WHERE column IN values``, in chunks: first -> second."""
+        out: dict[str, Any] = {}
+        for chunk in _chunks(list(values)):
+            sql = f"{select} WHERE {column} IN ({_marks(len(chunk))})"
+            out.update({r[0]: r[1] for r in self._conn.execute(sql, list(chunk))})
+        return out
+
     def story_of_articles(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Article id -> story id, for the given articles already placed in a story."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(list(article_ids)):
-            rows = self._conn.execute(
-                "SELECT article_id, story_id FROM story_articles "
-                f"WHERE article_id IN ({_marks(len(chunk))})",
-                list(chunk),
-            )
-            out.update({r["article_id"]: r["story_id"] for r in rows})
-        return out
+        select = "SELECT article_id, story_id FROM story_articles"
+        return self._pairs_in(select, "article_id", article_ids)
 
     def originals_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         """Near-duplicate article id -> its original, for those of ``article_ids`` that are
         copies."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(list(article_ids)):
-            rows = self._conn.execute(
-                "SELECT article_id, original_id FROM near_duplicates "
-                f"WHERE article_id IN ({_marks(len(chunk))})",
-                list(chunk),
-            )
-            out.update({r["article_id"]: r["original_id"] for r in rows})
-        return out
+        select = "SELECT article_id, original_id FROM near_duplicates"
+        return self._pairs_in(select, "article_id", article_ids)
 
     def story_state(self, story_id: str) -> bytes | None:
         row = self._conn.execute("SELECT state FROM stories WHERE id = ?", (story_id,))
@@ -192,14 +186,7 @@ class StoriesMixin:
 
     def story_frequencies(self, keys: Sequence[str]) -> dict[str, int]:
         """Document frequencies of the given keys (keys never seen are left out)."""
-        out: dict[str, int] = {}
-        for chunk in _chunks(list(keys)):
-            rows = self._conn.execute(
-                f"SELECT key, df FROM story_terms WHERE key IN ({_marks(len(chunk))})",
-                list(chunk),
-            )
-            out.update({r[0]: r[1] for r in rows})
-        return out
+        return self._pairs_in("SELECT key, df FROM story_terms", "key", keys)
 
     def save_stories(self, changes: StoryChanges) -> None:
         """Write one batch's story changes in one transaction (merged stories deleted, their
