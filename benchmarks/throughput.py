@@ -154,7 +154,12 @@ def main() -> None:
         "bodies, resolves actors, places and dates, codes events, quotes and claims, writes them "
         "to a new SQLite file, then links near-duplicates, files the events under happenings "
         "and places the articles in stories; the bare parse only runs `nlp.pipe` on the same "
-        "titles and bodies. Target: the whole pipeline at ≥ 0.80 of the bare parse's speed.",
+        "titles and bodies. With one process, eventwatch parses the next batch in a thread "
+        "while the stages, the writes and the story linking run over the current one (spaCy "
+        "releases the GIL in its matrix products and most of the parser), so part of that work "
+        "uses the machine's second core; the bare parse is a plain single-threaded `nlp.pipe`. "
+        "With two processes both sides keep both cores busy. Target: the whole pipeline at "
+        "≥ 0.80 of the bare parse's speed.",
         "",
         "Command: `" + " ".join(["python", "benchmarks/throughput.py", *sys.argv[1:]]) + "`",
         "<!-- throughput:end -->",

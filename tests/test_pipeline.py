@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -290,6 +291,57 @@ def test_worker_processes_give_the_same_events(
         assert theirs.actors == mine.actors
         assert theirs.places == mine.places
         assert theirs.focus == mine.focus
+
+
+THREADS_COMPONENT = "eventwatch_test_threads"
+PARSED_IN: list[str] = []
+
+
+@Language.component(THREADS_COMPONENT)
+def _record_thread(doc: Doc) -> Doc:
+    """Notes which thread parses each doc."""
+    PARSED_IN.append(threading.current_thread().name)
+    return doc
+
+
+def test_one_process_parses_the_next_batch_in_a_thread(blank: Language, stages: None) -> None:
+    blank.add_pipe(POISON_COMPONENT)
+    blank.add_pipe(THREADS_COMPONENT)
+    PARSED_IN.clear()
+    texts = [(f"Note {i}", f"Item {i} of the stream: {'xylophone' if i == 5 else 'drums'}.")
+             for i in range(11)]  # fmt: skip
+    one = settings("count_tokens", nlp={"batch_size": 3})
+    batches = list(process_stream((article(t, x) for t, x in texts), one, Pipeline(one, blank)))
+    assert [len(b) for b in batches] == [3, 3, 3, 2]
+    out = [a for b in batches for a in b]
+    assert [a.title for a in out] == [t for t, _ in texts]  # input order kept
+    assert [a.status for a in out] == [Status.FAILED if i == 5 else Status.CODED
+                                       for i in range(11)]  # fmt: skip
+    assert all(a.meta["tokens"] == len(blank.make_doc(a.title)) + len(blank.make_doc(a.text))
+               for a in out if a.status == Status.CODED)  # fmt: skip
+    assert PARSED_IN and all(name.startswith("eventwatch-parse") for name in PARSED_IN)
+
+
+def test_a_stream_left_early_stops_cleanly(blank: Language, stages: None) -> None:
+    one = settings("count_tokens", nlp={"batch_size": 2})
+    stream = process_stream((article(f"N{i}", f"Item {i}.") for i in range(10)), one,
+                            Pipeline(one, blank))  # fmt: skip
+    first = next(stream)
+    stream.close()  # the parse running ahead is awaited, nothing is left behind
+    assert [a.status for a in first] == [Status.CODED, Status.CODED]
+    assert not [t for t in threading.enumerate() if t.name.startswith("eventwatch-parse")]
+
+
+def test_a_parse_thread_error_reaches_the_caller(blank: Language, stages: None) -> None:
+    one = settings("count_tokens", nlp={"batch_size": 2})
+    pipeline = Pipeline(one, blank)
+
+    def broken(articles: Any) -> Any:
+        raise MemoryError("out of memory while parsing")
+
+    pipeline.parse = broken  # type: ignore[method-assign]
+    with pytest.raises(MemoryError, match="out of memory while parsing"):
+        list(process_stream((article(f"N{i}", f"Item {i}.") for i in range(5)), one, pipeline))
 
 
 # ---------------------------------------------------------------------------- the Python API

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from eventwatch.dateline import find_dateline
 from eventwatch.errors import ModelNotFoundError
@@ -68,6 +68,29 @@ def load_pipeline(name: str = "md") -> Language:
 
 
 BOUNDARIES_COMPONENT = "eventwatch_boundaries"
+_TEXT_KEY = "eventwatch.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc: spaCy joins every token each time ``Doc.text`` is read,
+    which the stages would otherwise do several times per article. Kept in ``doc.user_data``
+    (docs are never serialised: stages run where the parse ran)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+_SENTS_KEY = "eventwatch.sents"
+
+
+def doc_sents(doc: Doc) -> list[Span]:
+    """``list(doc.sents)``, with the boundaries found once per doc (``Doc.sents`` walks every
+    token on each access). Only the token offsets are kept in ``doc.user_data``."""
+    bounds = doc.user_data.get(_SENTS_KEY)
+    if bounds is None:
+        bounds = doc.user_data[_SENTS_KEY] = [(s.start, s.end) for s in doc.sents]
+    return [doc[start:end] for start, end in bounds]
 
 
 @Language.component(BOUNDARIES_COMPONENT)
@@ -76,7 +99,7 @@ def set_boundaries(doc: Doc) -> Doc:
     and a wire dateline is a sentence of its own (so that in "BAGHDAD, March 10 (Reuters) -
     Militants attacked..." the city is not taken for the subject of "attacked")."""
     starts: set[int] = set()
-    dateline = find_dateline(doc.text)
+    dateline = find_dateline(doc_text(doc))
     if dateline is not None:
         first = next((t.i for t in doc if t.idx >= dateline.end), None)
         if first is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -46,6 +46,7 @@ class Stage(Protocol):
 
 
 StageFactory = Callable[[Settings], Stage]
+_Parsed = tuple[Article, list[tuple[TextField, Doc]] | None]  # an article and its parse
 STAGES: dict[str, StageFactory] = {}
 
 
@@ -209,12 +210,24 @@ class Pipeline:
 
     def process(self, articles: Sequence[Article]) -> list[Article]:
         """Code a batch of PENDING articles (others pass through untouched)."""
-        todo = [a for a in articles if a.status == Status.PENDING]
-        parses = self._parse(todo)
-        for article, docs in zip(todo, parses, strict=True):
+        return self.finish(articles, self.parse(articles))
+
+    def parse(self, articles: Sequence[Article]) -> list[_Parsed]:
+        """The parse of a batch's PENDING articles (the first half of :meth:`process`)."""
+        todo = self._pending(articles)
+        return list(zip(todo, self._parse(todo), strict=True))
+
+    def finish(self, articles: Sequence[Article], parsed: list[_Parsed]) -> list[Article]:
+        """Run the stages over a batch parsed by :meth:`parse` (the second half of
+        :meth:`process`)."""
+        for article, docs in parsed:
             if docs is not None:
                 self._run_stages(article, Parse(docs))
         return list(articles)
+
+    @staticmethod
+    def _pending(articles: Sequence[Article]) -> list[Article]:
+        return [a for a in articles if a.status == Status.PENDING]
 
     def _parse(self, articles: list[Article]) -> list[list[tuple[TextField, Doc]] | None]:
         size, max_chars = self.settings.nlp.batch_size, self.settings.nlp.max_chars
@@ -289,9 +302,7 @@ def process_stream(
     batches = batched(articles, settings.nlp.batch_size)
     workers = settings.nlp.n_process
     if workers <= 1:
-        local = pipeline or Pipeline(settings)
-        for batch in batches:
-            yield local.process(batch)
+        yield from _overlapped(pipeline or Pipeline(settings), batches)
         return
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
         pending: list[Future[list[Article]]] = []
@@ -301,3 +312,24 @@ def process_stream(
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()
+
+
+def _overlapped(pipeline: Pipeline, batches: Iterable[list[Article]]) -> Iterator[list[Article]]:
+    """Code batches in this process, parsing the next batch in a thread while the stages run
+    over the current one and the caller stores it.
+
+    spaCy releases the GIL for its matrix products and most of the parser's work, so on a
+    machine with a second core the stages, the writes and the story linking largely happen
+    while the next batch is being parsed (``docs/benchmarks.md`` measures it). Only that thread
+    uses the spaCy pipeline; at most two batches are in memory. An error in the parse thread
+    is raised here, as it would be without the thread.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="eventwatch-parse") as parser:
+        ahead: tuple[list[Article], Future[list[_Parsed]]] | None = None
+        for batch in batches:
+            following = (batch, parser.submit(pipeline.parse, batch))
+            if ahead is not None:
+                yield pipeline.finish(ahead[0], ahead[1].result())
+            ahead = following
+        if ahead is not None:
+            yield pipeline.finish(ahead[0], ahead[1].result())

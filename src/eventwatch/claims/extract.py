@@ -56,6 +56,7 @@ from eventwatch.events.coder import (
     situate,
 )
 from eventwatch.events.syntax import child, subjects
+from eventwatch.nlp import doc_sents
 from eventwatch.records import (
     Actor,
     Article,
@@ -165,7 +166,7 @@ class ClaimExtractor:
         for fld, doc in docs:
             self._field = fld
             mentions = Mentions.build(doc, fld, article)
-            for sent in doc.sents:
+            for sent in doc_sents(doc):
                 groups = state.last_group is not None or any(
                     a.kind == "group" for a in mentions.actors_in(sent)
                 )

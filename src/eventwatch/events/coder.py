@@ -39,6 +39,7 @@ from eventwatch.events.syntax import (
     prep_objects,
     subjects,
 )
+from eventwatch.nlp import doc_sents
 from eventwatch.records import (
     Actor,
     Article,
@@ -159,7 +160,7 @@ class EventCoder:
         events: list[Event] = []
         for fld, doc in docs:
             mentions = Mentions.build(doc, fld, article)
-            for sent in doc.sents:
+            for sent in doc_sents(doc):
                 events.extend(self._code_sentence(article, fld, sent, mentions, state))
         return _drop_headline_repeats(events)
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from eventwatch.dateline import find_dateline
+from eventwatch.nlp import doc_text
 from eventwatch.places import tokens as tk
 from eventwatch.places.gazetteer import Gazetteer
 from eventwatch.places.normalize import name_key, similarity
@@ -146,7 +147,7 @@ class MentionFinder:
             mention = self._demonym_mention(span, fld)
         if mention is None:
             return None
-        mention.start, mention.end, mention.text = start, end, doc.text[start:end]
+        mention.start, mention.end, mention.text = start, end, doc_text(doc)[start:end]
         self._add_evidence(doc, mention, tk.sentence_starts(doc))
         return mention
 
@@ -191,7 +192,7 @@ class MentionFinder:
 
     # ------------------------------------------------------------------ dateline
     def _dateline(self, doc: Doc) -> list[Mention]:
-        dateline = find_dateline(doc.text)
+        dateline = find_dateline(doc_text(doc))
         if dateline is None:
             return []
         out: list[Mention] = []
@@ -433,7 +434,7 @@ class MentionFinder:
         lies in the region itself: writers and gazetteers disagree on regions); a place with
         none inside it is a place the gazetteer lacks, and is dropped itself. A list ("Kabul,
         Kandahar and Herat") has no qualifiers."""
-        text = doc.text  # Doc.text joins every token: read it once
+        text = doc_text(doc)
         for chain in self._chains(text, mentions):
             for i, m in enumerate(chain):
                 q = next((q for q in chain[i + 1 :] if self._qualifies(q, m)), None)
@@ -527,7 +528,8 @@ class MentionFinder:
                 start = _run_start(doc, i, owner)
                 found = None
                 glued = start > 0 and doc[start - 1].idx in owner  # "San Mateo| Atenco"
-                if not glued and self._qualifier_gap(doc.text[tok.idx + len(tok.text) : nearest]):
+                gap = doc_text(doc)[tok.idx + len(tok.text) : nearest]
+                if not glued and self._qualifier_gap(gap):
                     found = self._small_lookup(doc[start : i + 1], fld, q, areas)
                 if found is None:
                     i, words = start - 1, words + 1

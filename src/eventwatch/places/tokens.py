@@ -9,6 +9,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from eventwatch.nlp import doc_sents
 from eventwatch.places.gazetteer import Entry
 from eventwatch.places.normalize import name_key
 
@@ -158,7 +159,7 @@ def sentence_starts(doc: Doc) -> set[int]:
     the whole doc on every call)."""
     if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
         return {0}
-    return {sent.start for sent in doc.sents}
+    return {sent.start for sent in doc_sents(doc)}
 
 
 def strip_determiners(span: Span) -> Span | None:

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as DocSpan
 
 from eventwatch.events.syntax import argument_tokens, child
+from eventwatch.nlp import doc_sents, doc_text
 from eventwatch.quotes.cues import Cues, load_cues
 from eventwatch.quotes.marks import Quotation, find_quotations
 from eventwatch.quotes.speakers import Mentions, Speaker, SpeakerResolver, speaker_word
@@ -65,18 +66,18 @@ class _Part:
     inside: set[int]  # tokens inside some quotation's marks
     sents: list[DocSpan]
     sent_starts: list[int]
-    text: str  # doc.text, read once: spaCy joins every token each time it is asked
+    text: str  # the doc's text (eventwatch.nlp.doc_text)
     attributed: dict[int, tuple[Speaker | None, str | None]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, article: Article, fld: TextField, doc: Doc) -> _Part:
-        quotations = [q for q in find_quotations(doc.text) if q.inner_end > q.inner_start]
+        quotations = [q for q in find_quotations(doc_text(doc)) if q.inner_end > q.inner_start]
         inside: set[int] = set()
         for q in quotations:
             span = doc.char_span(q.inner_start, q.inner_end, alignment_mode="expand")
             if span is not None:
                 inside.update(t.i for t in span)
-        sents = list(doc.sents)
+        sents = doc_sents(doc)
         return cls(
             article,
             fld,
@@ -86,7 +87,7 @@ class _Part:
             inside,
             sents,
             [s.start_char for s in sents],
-            doc.text,
+            doc_text(doc),
         )
 
     def sentence_at(self, char: int) -> int:

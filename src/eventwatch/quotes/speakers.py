@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Token
 
 from eventwatch.events.syntax import agent_of, argument_tokens, child
+from eventwatch.nlp import doc_sents
 from eventwatch.quotes.cues import Cues
 from eventwatch.records import Actor, Article, Span, TextField
 
@@ -49,7 +50,7 @@ class Mentions:
 
     @classmethod
     def build(cls, doc: Doc, fld: TextField, article: Article) -> Mentions:
-        out = cls(fld, sent_starts=[s.start_char for s in doc.sents])
+        out = cls(fld, sent_starts=[s.start_char for s in doc_sents(doc)])
         mine = [a for a in article.actors if a.span is not None and a.span.field == fld]
         for actor in sorted(mine, key=lambda a: a.span.start if a.span else 0):
             assert actor.span is not None
