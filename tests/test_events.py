@@ -1004,3 +1004,17 @@ def test_user_lexicon_codes_a_new_verb(nlp: Language, tmp_path: Path) -> None:
     article = finalize(new_article(source="<x>", title="", text=text), settings.ingest)
     pipe.process([article])
     assert_coded(article, Want("ASSAULT", mode="beat", injured=2, trigger="kneecapped"))
+
+
+@pytest.mark.model
+def test_the_place_a_sentence_locates_beats_a_country_qualifying_a_noun(code: Coder) -> None:
+    """ "killed by a US drone strike ..., in Sangin district, Helmand": the event happened in
+    Sangin; "US" says whose strike it was."""
+    article = code(
+        "Two guards were killed by a US drone strike, which followed a raid by Afghan and US "
+        "forces, in Sangin district, Helmand, the governor's office said on Tuesday."
+    )
+    killed = next(e for e in article.events if e.trigger.text == "killed")
+    assert killed.place is not None
+    assert killed.place.country == "AFG"  # Sangin, a small town qualified by its region
+    assert (killed.place.name, killed.place.admin1) == ("Sangīn", "Helmand")

@@ -283,8 +283,16 @@ def test_real_gazetteer_has_points_and_seats(resolver: PlaceResolver) -> None:
     tal_afar = [gaz.entries[i] for i in gaz.lookup("tal afar")]
     assert [(e.country, e.feature, e.admin1_name) for e in tal_afar] == [("IQ", "city", "Nīnawá")]
     assert "Iraqi" in gaz.demonyms and gaz.demonyms["Iraqi"] == ("IQ",)
-    # cities below the threshold are left out
-    assert all(e.population >= 15_000 or e.population == 0 for e in gaz if e.feature == "city")
+    # cities below the threshold are left out of the name index (small-tier places found
+    # inside a region are added to the entries, never to the index)
+    small = set(gaz._small_rows.values())
+    indexed = {i for rows in gaz._exact.values() for i in rows}
+    assert not small & indexed
+    assert all(
+        gaz.entries[i].population >= 15_000 or gaz.entries[i].population == 0
+        for i in indexed
+        if gaz.entries[i].feature == "city"
+    )
 
 
 def test_load_gazetteer_is_built_once_per_process(resolver: PlaceResolver) -> None:
@@ -356,6 +364,35 @@ def test_a_written_qualifier_decides(nlp: Language, resolver: PlaceResolver) -> 
     assert places["Texas"].feature == "admin1"
     plain = _by_text(_resolve(nlp, resolver, "Farmers blocked roads around Paris on Monday.")[0])
     assert plain["Paris"].country == "FRA"
+
+
+@pytest.mark.model
+def test_a_region_after_a_district_is_a_place(nlp: Language, resolver: PlaceResolver) -> None:
+    """ "in X district, Helmand": the region after a name and its cue word is a qualifier,
+    even with a strong country elsewhere in the sentence and a name the model mislabels."""
+    body = (
+        "Two guards were killed by a US drone strike in Sangin district, Helmand, on "
+        "Tuesday, the governor's office said."
+    )
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert (places["Helmand"].country, places["Helmand"].feature) == ("AFG", "admin1")
+
+
+@pytest.mark.model
+def test_small_places_in_the_country_a_mission_serves(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """A town below the main tier, after "near", is found inside the country the article is
+    about; a mission named for its host country says which country that is. Without a
+    leading country the small namesake is not guessed."""
+    body = "Monitors of the OSCE SMM recorded 12 explosions near Krasnohorivka on Friday."
+    places, focus = _resolve(nlp, resolver, body)
+    town = _by_text(places)["Krasnohorivka"]
+    assert (town.country, town.precision) == ("UKR", Precision.CITY)
+    assert town.lat == pytest.approx(48.0, abs=0.1) and town.confidence < 0.8
+    assert focus is not None and focus.country == "UKR"
+    bare = "Monitors recorded 12 explosions near Krasnohorivka on Friday."
+    assert "Krasnohorivka" not in _by_text(_resolve(nlp, resolver, bare)[0])
 
 
 @pytest.mark.model

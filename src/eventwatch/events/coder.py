@@ -632,13 +632,18 @@ class EventCoder:
             place = mentions.place_in(recipient_tok.subtree)
             if place is not None:
                 return place, place.confidence * 0.85
-        in_sentence = [  # a demonym ("Israeli shelling") or an actor's place is no location
-            mentions.places[t.i]
+        named = [
+            (t, mentions.places[t.i])
             for t in sent
-            if t.i in mentions.places
-            and t.ent_type_ != "NORP"
-            and t.pos_ != "ADJ"
-            and not mentions.inside_actor(t.i, mentions.places[t.i])
+            if t.i in mentions.places and not mentions.inside_actor(t.i, mentions.places[t.i])
+        ]
+        # where the sentence says where ("..., in Nahri Saraj district, Helmand") comes first;
+        # then names that are neither a demonym ("Israeli shelling") nor a country qualifying
+        # a noun ("by a US drone strike"): those say whose, not where
+        in_sentence = [p for t, p in named if _located(t)] or [
+            p
+            for t, p in named
+            if t.ent_type_ != "NORP" and t.pos_ != "ADJ" and not _qualifies_a_noun(t)
         ]
         if in_sentence:
             nearest = min(
@@ -779,6 +784,23 @@ def _says_dead(verb: Token) -> bool:
         if c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ == "death" for g in c.children):
             return True
     return False
+
+
+def _located(tok: Token) -> bool:
+    """Whether a locative preposition governs ``tok``, also through the names of a chain or a
+    list ("in Nahri Saraj district, Helmand", "near Tripoli and Derna")."""
+    seen = 0
+    while tok.dep_ in ("conj", "appos", "compound", "npadvmod") and tok.head is not tok:
+        tok, seen = tok.head, seen + 1
+        if seen > 4:
+            return False
+    return tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS
+
+
+def _qualifies_a_noun(tok: Token) -> bool:
+    """ "a US drone strike", "Pakistan military personnel": a name modifying a common noun
+    says whose, not where."""
+    return tok.dep_ in ("compound", "nmod", "amod") and tok.head.pos_ == "NOUN"
 
 
 def _place_actor(place: Place | None, confidence: float) -> Actor | None:

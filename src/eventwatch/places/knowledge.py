@@ -2,7 +2,8 @@
 
 GeoNames itself comes from packages (see :mod:`eventwatch.places.gazetteer`); this file holds
 what they lack: news spellings of countries, extra demonyms, AP state abbreviations, the town
-names that are ordinary English words, and the cue words the ranking reads.
+names that are ordinary English words, the missions named for the country they serve, and the
+cue words the ranking reads.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class PlacesKnowledge(BaseModel):
     strong_prepositions: list[str] = []
     weak_prepositions: list[str] = []
     direction_words: list[str] = []
+    mission_hosts: dict[str, list[str]] = {}
 
     @field_validator("country_aliases", "demonyms")
     @classmethod
@@ -51,6 +53,15 @@ class PlacesKnowledge(BaseModel):
                 raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code")
             if not names or any(not n.strip() for n in names):
                 raise ValueError(f"{code}: empty name")
+        return value
+
+    @field_validator("mission_hosts")
+    @classmethod
+    def _iso2_values(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, codes in value.items():
+            bad = [c for c in codes if not _ISO2.match(c)]
+            if not codes or bad:
+                raise ValueError(f"{name}: {bad or codes!r} must be ISO 3166-1 alpha-2 codes")
         return value
 
     @field_validator("us_state_abbreviations")

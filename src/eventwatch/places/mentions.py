@@ -17,6 +17,7 @@ that they are not counted twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -86,6 +87,9 @@ class Found:
     mentions: list[Mention] = field(default_factory=list)
     hints: list[CountryHint] = field(default_factory=list)
     dateline: list[Mention] = field(default_factory=list)  # the dateline place (+ qualifier)
+    # names after a locative preposition that only the small tier knows ("near Vodyane"),
+    # without candidates yet: the resolver looks them up in the article's country
+    unplaced: list[Mention] = field(default_factory=list)
 
 
 class MentionFinder:
@@ -108,11 +112,17 @@ class MentionFinder:
         self._demonym_first = {
             form.split()[0] for form in (*gazetteer.demonyms, *gazetteer.region_demonyms)
         }
+        self._mission_hosts = {name: tuple(codes) for name, codes in k.mission_hosts.items()}
+        names = sorted(self._mission_hosts, key=len, reverse=True)
+        self._missions = (
+            re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b") if names else None
+        )
+        self._not_names = self.gaz.common_words | self.generic_nouns | self.date_words
 
     # ------------------------------------------------------------------ entry point
     def find(self, docs: Sequence[tuple[TextField, Doc]]) -> Found:
         found = Found()
-        for fld, doc in docs:
+        for part, (fld, doc) in enumerate(docs):
             mentions: list[Mention] = []
             if fld == "body":
                 found.dateline = self._dateline(doc)
@@ -127,13 +137,22 @@ class MentionFinder:
             mentions = [m for m in mentions if self._stands_alone(doc, m)]
             mentions.extend(self._small_mentions(doc, fld, mentions))
             mentions.sort(key=lambda m: m.start)
+            unplaced: list[Mention] = []
+            if fld == "body" and self.gaz.small is not None:
+                taken = {i for m in mentions for i in range(m.start, m.end)}
+                unplaced = self._unplaced(doc, taken)
             mentions = self._link_qualifiers(doc, mentions)
             starts = tk.sentence_starts(doc)
             for m in mentions:
                 self._add_evidence(doc, m, starts)
             found.mentions.extend(mentions)
             found.hints.extend(self._demonyms(doc, fld))
-        for i, m in enumerate(found.mentions):
+            found.hints.extend(self._mission_hints(doc, fld))
+            found.unplaced.extend(unplaced)
+            for m in (*mentions, *unplaced):
+                m.order = part  # numbered below, in the order of the text
+        ordered = sorted((*found.mentions, *found.unplaced), key=lambda m: (m.order, m.start))
+        for i, m in enumerate(ordered):
             m.order = i
         return found
 
@@ -695,12 +714,15 @@ class MentionFinder:
             m.quality = min(0.9, WEAK_QUALITY + 0.1 * (m.evidence - 1.0))
 
     def _after_a_name(self, span: Span, m: Mention) -> bool:
-        """ "Bhagwanpur (Uttarakhand)", "Makhanpur, Uttarakhand": a region written after a
-        name that the gazetteer may lack, in brackets or after a comma."""
+        """ "Bhagwanpur (Uttarakhand)", "Makhanpur, Uttarakhand", "Nahri Saraj district,
+        Helmand": a region written after a name that the gazetteer may lack (with the name's
+        cue word, if any), in brackets or after a comma."""
         doc, i = span.doc, span.start
         if i < 2 or doc[i - 1].text not in ("(", ","):
             return False
         prev = doc[i - 2]
+        if prev.lower_ in self.name_cues and i >= 3:
+            prev = doc[i - 3]
         regions = ("admin1", "country")
         return tk.capitalised_propn(prev) and any(
             self.gaz.entries[c].feature in regions for c in m.candidates
@@ -721,6 +743,48 @@ class MentionFinder:
         if any(w in self.strong_preps for w in words):
             return 1.0
         return 0.5 if any(w in self.weak_preps for w in words) else 0.0
+
+    # ------------------------------------------------------------------ small-tier names
+    def _unplaced(self, doc: Doc, taken: set[int]) -> list[Mention]:
+        """ "near Vodyane", "in Koschi", "the village of Telman": a capitalised name that a
+        strong locative preposition (or "village of") governs, that no mention covers and that
+        only the small tier knows. It gets candidates only where the article's country is
+        clear (:meth:`PlaceResolver.resolve`): a small namesake anywhere else is a guess."""
+        small = self.gaz.small
+        assert small is not None
+        out: list[Mention] = []
+        for i in range(1, len(doc)):
+            tok = doc[i]
+            if tok.idx in taken or not tk.small_name_token(tok):
+                continue
+            if tok.ent_type_ not in ("", "GPE", "LOC", "FAC") or not self._locative_before(doc, i):
+                continue
+            for size in range(min(3, len(doc) - i), 0, -1):
+                span = doc[i : i + size]
+                if not tk.name_like(span) or any(t.idx in taken for t in span):
+                    continue
+                key = name_key(span.text)
+                if key in self._not_names or key.split()[0] in self.directions:
+                    continue
+                if small.rows(key) and not self.gaz.lookup(key):
+                    m = _mention(span, "body", key, (), "unplaced", WEAK_QUALITY, False)
+                    m.evidence = 1.0
+                    out.append(m)
+                    break
+        return out
+
+    def _locative_before(self, doc: Doc, i: int) -> bool:
+        prev = doc[i - 1].lower_
+        if prev in self.strong_preps:
+            return True
+        return prev == "of" and i >= 2 and doc[i - 2].lower_ in self.city_cues
+
+    def _mission_hints(self, doc: Doc, fld: TextField) -> Iterable[CountryHint]:
+        """Missions named for the country they serve ("the OSCE SMM", "AMISOM")."""
+        if self._missions is None:
+            return
+        for match in self._missions.finditer(doc_text(doc)):
+            yield CountryHint(self._mission_hosts[match.group()], fld, match.start())
 
     # ------------------------------------------------------------------ demonyms
     def _demonyms(self, doc: Doc, fld: TextField) -> Iterable[CountryHint]:

@@ -91,6 +91,12 @@ class PlaceResolver:
         groups = make_groups(accepted)
         self.ranker.rank(groups, found.hints)
         self._drop_strays(groups, found)
+        in_country = self._in_country(groups, found)
+        if in_country:
+            accepted = sorted([*accepted, *in_country], key=lambda m: m.order)
+            groups = make_groups(accepted)
+            self.ranker.rank(groups, found.hints)
+            self._drop_strays(groups, found)
         places = self._places(groups)
         return places, self._focus(article, places, found, groups)
 
@@ -136,6 +142,25 @@ class PlaceResolver:
                 accepted.append(m)
         accepted.sort(key=lambda m: m.order)
         return accepted
+
+    def _in_country(self, groups: list[Group], found: Found) -> list[Mention]:
+        """The small places of the names only the small tier knows ("near Vodyane"), looked
+        up inside the country the article is mostly about (a share of at least
+        ``STRAY_LEADING_SHARE`` of its places and hints); none when no country leads."""
+        if not found.unplaced:
+            return []
+        shares = self._country_shares(groups, found)
+        lead = max(shares, key=shares.__getitem__, default=None)
+        country = self.gazetteer.countries.get(lead) if lead is not None else None
+        if country is None or shares[lead] < STRAY_LEADING_SHARE:
+            return []
+        out = []
+        for m in found.unplaced:
+            candidates = self.gazetteer.qualified(m.key, (country,))
+            if candidates:
+                m.candidates = candidates
+                out.append(m)
+        return out
 
     def _drop_strays(self, groups: list[Group], found: Found) -> None:
         """Drop a town named only by weak mentions (a name the NER model did not call a place)
