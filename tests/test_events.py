@@ -1018,3 +1018,21 @@ def test_the_place_a_sentence_locates_beats_a_country_qualifying_a_noun(code: Co
     assert killed.place is not None
     assert killed.place.country == "AFG"  # Sangin, a small town qualified by its region
     assert (killed.place.name, killed.place.admin1) == ("Sangīn", "Helmand")
+
+
+@pytest.mark.model
+def test_an_event_is_placed_where_it_happened_not_whose(code: Coder) -> None:
+    """A demonym in the place phrase says whose house it was; a country written after a town
+    situates the town."""
+    article = code(
+        "Dozens of neighbours protested outside the house of a Cuban pastor in Santiago de "
+        "Cuba on Sunday, witnesses said."
+    )
+    protest = next(e for e in article.events if e.event_type == "PROTEST")
+    assert protest.place is not None and protest.place.name == "Santiago de Cuba"
+    article = code(
+        "In Tejupilco, Mexico, gang members published a video on Tuesday announcing a curfew "
+        "for the town's residents."
+    )
+    places = {e.place.name for e in article.events if e.place is not None}
+    assert places and "Mexico" not in places

@@ -114,7 +114,9 @@ class Mentions:
         found = [
             self.places[t.i]
             for t in tokens
-            if t.i in self.places and not self.inside_actor(t.i, self.places[t.i])
+            if t.i in self.places
+            and not self.inside_actor(t.i, self.places[t.i])
+            and not _demonym(t, self.places[t.i])  # "the house of a Cuban pastor": whose
         ]
         if not found:
             return None
@@ -640,10 +642,8 @@ class EventCoder:
         # where the sentence says where ("..., in Nahri Saraj district, Helmand") comes first;
         # then names that are neither a demonym ("Israeli shelling") nor a country qualifying
         # a noun ("by a US drone strike"): those say whose, not where
-        in_sentence = [p for t, p in named if _located(t)] or [
-            p
-            for t, p in named
-            if t.ent_type_ != "NORP" and t.pos_ != "ADJ" and not _qualifies_a_noun(t)
+        in_sentence = _innermost([p for t, p in named if _located(t)]) or [
+            p for t, p in named if not _demonym(t, p) and not _qualifies_a_noun(t)
         ]
         if in_sentence:
             nearest = min(
@@ -795,6 +795,28 @@ def _located(tok: Token) -> bool:
         if seen > 4:
             return False
     return tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS
+
+
+def _demonym(tok: Token, place: Place) -> bool:
+    """A nationality word naming its country ("Cuban", "Israeli"), not a name the model
+    labels NORP ("Helmand")."""
+    if place.precision not in ("country", "continent"):
+        return False
+    return tok.ent_type_ == "NORP" or tok.pos_ == "ADJ"
+
+
+def _innermost(places: list[Place]) -> list[Place]:
+    """Leave out a country or region that contains another of ``places``: in "in Tejupilco,
+    Mexico" the place is Tejupilco."""
+
+    def contains(outer: Place, inner: Place) -> bool:
+        if outer.country is None or inner.country != outer.country or inner is outer:
+            return False
+        if outer.precision == "country":
+            return inner.precision != "country"
+        return outer.precision == "admin1" and inner.admin1 == outer.name
+
+    return [p for p in places if not any(contains(p, q) for q in places)]
 
 
 def _qualifies_a_noun(tok: Token) -> bool:
