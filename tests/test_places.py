@@ -185,6 +185,36 @@ def test_knowledge_file_is_schema_checked(tmp_path: Path) -> None:
         read_knowledge(bad)
 
 
+def test_small_foreign_towns_are_strays_in_a_story_about_another_country() -> None:
+    """In a story about Iraq, a Greek town of 50,000 is a stray even when the NER model calls
+    it a place (a namesake, or part of a longer name it split); a capital is not."""
+    from eventwatch.places.mentions import Found
+
+    entries = [
+        (_country(3, "Iraq", "IQ", "IRQ", 40_000_000), []),
+        (_country(6, "Greece", "GR", "GRC", 10_700_000), []),
+        (_region(21, "Nīnawá", "IQ", "IRQ", "15"), ["Nineveh"]),
+        (_city(36, "Tall ‘Afar", "IQ", "IRQ", "15", 0, names=25), ["Tall 'Afar"]),
+        (_city(40, "Mosul", "IQ", "IRQ", "15", 1_700_000, names=60), []),
+        (_city(41, "Kalamata", "GR", "GRC", "35", 50_000, names=30), []),
+        (_city(42, "Athens", "GR", "GRC", "35", 660_000, capital=True, names=90), []),
+    ]
+    gaz = Gazetteer([e for e, _ in entries], [n for _, n in entries])
+    iraq = ["Nineveh", "Mosul", "Tall 'Afar", "Mosul", "Tall 'Afar"]
+
+    def kept(town: str, **kw: bool) -> dict[str, int | None]:
+        mentions = [_mention(gaz, t, 20 * i) for i, t in enumerate(iraq)]
+        mentions.append(_mention(gaz, town, 200, **kw))
+        groups = _rank(gaz, mentions)
+        PlaceResolver(gaz)._drop_strays(groups, Found(mentions=mentions))
+        return {g.key: g.best for g in groups}
+
+    best = kept("Kalamata")
+    assert best["kalamata"] is None and best["mosul"] is not None
+    assert kept("Athens")["athens"] is not None
+    assert kept("Athens", loose=True)["athens"] is None  # a capital matched only loosely
+
+
 def test_gazetteer_cache_round_trip(small: Gazetteer, tmp_path: Path) -> None:
     path = tmp_path / "gazetteer.pickle"
     gazetteer_cache._write(path, small)

@@ -615,13 +615,14 @@ class MentionFinder:
         return chains
 
     def _qualifier_gap(self, gap: str) -> bool:
-        """Commas or an opening bracket, with at most a few names or cue words between
-        ("Burgersfort (Sekhukhune, Limpopo)", "La Concordia parish, San Cristobal")."""
+        """Commas or an opening bracket, with at most a few names or cue words between (name
+        particles aside: "San Martin Texmelucan de Labastida, Puebla"; "Burgersfort
+        (Sekhukhune, Limpopo)", "La Concordia parish, San Cristobal")."""
         if "," not in gap and "(" not in gap:
             return False
         if ")" in gap or ";" in gap or "." in gap.replace("..", ""):
             return False
-        words = tk.WORD.findall(gap)
+        words = [w for w in tk.WORD.findall(gap) if w not in tk.NAME_PARTICLES]
         if len(words) > QUALIFIER_GAP_WORDS:
             return False
         return all(w[:1].isupper() or w.lower() in self.name_cues for w in words)

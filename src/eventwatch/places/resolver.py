@@ -29,6 +29,7 @@ PRECISION = {
 CONTEXT_SHARE = 0.25  # country share that lets an unmarked name NER mislabelled ORG be a place
 STRAY_LEADING_SHARE = 0.5  # an article this much about one country ...
 STRAY_SHARE = 0.2  # ... loses weakly named towns of countries with less than this share
+STRAY_STRONG_POPULATION = 100_000  # ... and smaller towns there, however they are named
 TITLE_WEIGHT = 2.0  # focus weight of a title mention
 HINT_WEIGHT = 0.5  # focus weight of a demonym
 DATELINE_WEIGHT = 1.0  # focus weight the dateline adds to its place's mention
@@ -171,10 +172,13 @@ class PlaceResolver:
             return
         entries = self.gazetteer.entries
         for group in groups:
-            if group.best is None or any(m.strong for m in group.mentions):
+            if group.best is None:
                 continue
             entry = entries[group.best]
-            if entry.feature == "city" and shares.get(entry.country or "", 0.0) < STRAY_SHARE:
+            if entry.feature != "city" or shares.get(entry.country or "", 0.0) >= STRAY_SHARE:
+                continue
+            named = any(m.strong and not m.loose for m in group.mentions)
+            if not named or (entry.population < STRAY_STRONG_POPULATION and not entry.capital):
                 group.ranked = []
 
     def _country_shares(self, groups: list[Group], found: Found) -> dict[str, float]:
