@@ -1036,3 +1036,26 @@ def test_an_event_is_placed_where_it_happened_not_whose(code: Coder) -> None:
     )
     places = {e.place.name for e in article.events if e.place is not None}
     assert places and "Mexico" not in places
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "recipient"),
+    [
+        # a demand is addressed to whoever its complement clause wants to act
+        ("Beijing demanded on Monday that Washington halt its arms sales to Taipei.",
+         "REQUEST", "USA"),
+        ("The aid agency repeated its demand on Friday that Egypt reopen the Rafah crossing.",
+         "REQUEST", "EGY"),
+        ("The farmers' union insisted on its demand that the Kenyan government cut fuel taxes.",
+         "REQUEST", "KEN"),
+        # a refusal reaches the owner of what it refuses
+        ("Baghdad is opposed to Turkish mediation in the water dispute, an aide said.",
+         "REJECT", "TUR"),
+    ],
+)  # fmt: skip
+@pytest.mark.model
+def test_recipients_of_demands_and_refusals(
+    code: Coder, text: str, event_type: str, recipient: str
+) -> None:
+    event = next(e for e in code(text).events if e.event_type == event_type)
+    assert event.recipient is not None and event.recipient.country == recipient

@@ -68,6 +68,7 @@ _CLOSING_COUNT = re.compile(r"\((\d{1,5})\)\W*$")
 # types whose events can carry dead and injured counts
 VIOLENT_TYPES = {"ASSAULT", "COERCE", "PROTEST"}
 PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "continent": 3}
+DIRECTIVE_TYPES = {"REQUEST"}  # event types whose complement's subject is their recipient
 DATE_CONFIDENCE = {"text": 0.9, "publication": 0.5, "none": 0.0}
 PRONOUNS = {"his", "it", "they", "he", "she", "its", "their", "them", "him", "her"}
 
@@ -480,6 +481,9 @@ class EventCoder:
                 recipients += _roles(clause, ["dobj"])
             if clause is not tok:  # "staged rallies in Gaza *against* the leader"
                 recipients += _roles(clause, preps)
+            if trig.entry.type in DIRECTIVE_TYPES:  # "its demand that Israel ease ..."
+                recipients += _addressees(tok, that_only=True)
+                recipients += _addressees(clause, that_only=True) if clause is not tok else []
             return actors, recipients
         if trig.addressee is not None:
             return subjects(tok, self.lex.object_control, self.lex.prep_control), [trig.addressee]
@@ -492,7 +496,8 @@ class EventCoder:
                 actors.extend([agent] if agent is not None else [])
             else:
                 actors.append(subj)
-        return actors, _roles(tok, roles) + self._indirect_recipients(tok, roles)
+        addressees = _addressees(tok) if trig.entry.type in DIRECTIVE_TYPES else []
+        return actors, _roles(tok, roles) + addressees + self._indirect_recipients(tok, roles)
 
     def _noun_agent(self, noun: Token) -> Token | None:
         """Who carries out an event noun: "an attack *by* X", "*X's* attack", "a *U.S.* strike"."""
@@ -543,13 +548,19 @@ class EventCoder:
     def _recipient(
         self, candidates: list[Token], mentions: Mentions, state: ArticleState
     ) -> tuple[Actor | None, Token | None]:
-        """The first candidate that names an actor (an instrument or "himself" does not)."""
+        """The first candidate that names an actor (an instrument or "himself" does not), else
+        the first whose owner does: the country of "Israeli changes" or "French mediation"."""
         for tok in candidates:
             if tok.lower_.endswith(("self", "selves")):
                 continue
             actor = self.actor_of(tok, mentions, state)
             if actor is not None:
                 return actor, tok
+        for tok in candidates:  # "rejected Israeli changes", "opposed to French mediation"
+            owner = self._noun_agent(tok) if tok.pos_ == "NOUN" else None
+            actor = self.actor_of(owner, mentions, state) if owner is not None else None
+            if actor is not None:
+                return actor, owner
         return None, (candidates[0] if candidates else None)
 
     def actor_of(self, tok: Token | None, mentions: Mentions, state: ArticleState) -> Actor | None:
@@ -784,6 +795,22 @@ def _says_dead(verb: Token) -> bool:
         if c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ == "death" for g in c.children):
             return True
     return False
+
+
+def _addressees(tok: Token, that_only: bool = False) -> list[Token]:
+    """ "demanded that the United States cancel the sale", "its demands that the government
+    grant more rights": whoever a demand wants to act is the subject of its complement clause
+    (of a noun, only a clause opened by "that")."""
+    return [
+        subj
+        for c in tok.children
+        if c.dep_ in ("ccomp", "acl")
+        and c.pos_ in ("VERB", "AUX")
+        and (c.dep_ == "ccomp" or that_only)
+        and (not that_only or any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
+        for subj in c.children
+        if subj.dep_ == "nsubj"
+    ]
 
 
 def _located(tok: Token) -> bool:
