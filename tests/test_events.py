@@ -1051,6 +1051,11 @@ def test_an_event_is_placed_where_it_happened_not_whose(code: Coder) -> None:
         # a refusal reaches the owner of what it refuses
         ("Baghdad is opposed to Turkish mediation in the water dispute, an aide said.",
          "REJECT", "TUR"),
+        # a protest is against what its purpose names
+        ("Hundreds of Chilean miners began a hunger strike on Monday to protest Peru's decision "
+         "to close the border.", "PROTEST", "PER"),
+        ("Students marched in Dhaka on Sunday in protest of the Indian government's new "
+         "water policy.", "PROTEST", "IND"),
     ],
 )  # fmt: skip
 @pytest.mark.model

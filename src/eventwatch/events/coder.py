@@ -68,7 +68,6 @@ _CLOSING_COUNT = re.compile(r"\((\d{1,5})\)\W*$")
 # types whose events can carry dead and injured counts
 VIOLENT_TYPES = {"ASSAULT", "COERCE", "PROTEST"}
 PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "continent": 3}
-DIRECTIVE_TYPES = {"REQUEST"}  # event types whose complement's subject is their recipient
 DATE_CONFIDENCE = {"text": 0.9, "publication": 0.5, "none": 0.0}
 PRONOUNS = {"his", "it", "they", "he", "she", "its", "their", "them", "him", "her"}
 
@@ -481,9 +480,11 @@ class EventCoder:
                 recipients += _roles(clause, ["dobj"])
             if clause is not tok:  # "staged rallies in Gaza *against* the leader"
                 recipients += _roles(clause, preps)
-            if trig.entry.type in DIRECTIVE_TYPES:  # "its demand that Israel ease ..."
-                recipients += _addressees(tok, that_only=True)
-                recipients += _addressees(clause, that_only=True) if clause is not tok else []
+            heads = [tok] if clause is tok else [tok, clause]
+            if trig.entry.type == "REQUEST":  # "its demand that Israel ease ..."
+                recipients += [s for h in heads for s in _addressees(h)]
+            if trig.entry.type == "PROTEST":  # "a hunger strike to protest X's decision"
+                recipients += [o for h in heads for o in _purpose_objects(h)]
             return actors, recipients
         if trig.addressee is not None:
             return subjects(tok, self.lex.object_control, self.lex.prep_control), [trig.addressee]
@@ -496,8 +497,8 @@ class EventCoder:
                 actors.extend([agent] if agent is not None else [])
             else:
                 actors.append(subj)
-        addressees = _addressees(tok) if trig.entry.type in DIRECTIVE_TYPES else []
-        return actors, _roles(tok, roles) + addressees + self._indirect_recipients(tok, roles)
+        purposes = _purpose_objects(tok) if trig.entry.type == "PROTEST" else []
+        return actors, _roles(tok, roles) + purposes + self._indirect_recipients(tok, roles)
 
     def _noun_agent(self, noun: Token) -> Token | None:
         """Who carries out an event noun: "an attack *by* X", "*X's* attack", "a *U.S.* strike"."""
@@ -797,20 +798,39 @@ def _says_dead(verb: Token) -> bool:
     return False
 
 
-def _addressees(tok: Token, that_only: bool = False) -> list[Token]:
-    """ "demanded that the United States cancel the sale", "its demands that the government
-    grant more rights": whoever a demand wants to act is the subject of its complement clause
-    (of a noun, only a clause opened by "that")."""
+def _addressees(noun: Token) -> list[Token]:
+    """ "its demands that the government grant more rights", "repeated its demand that Egypt
+    reopen ...": whoever a demand wants to act is the subject of the clause "that" opens (for
+    verbs, the lexicon's "that" role does it)."""
     return [
         subj
-        for c in tok.children
+        for c in noun.children
         if c.dep_ in ("ccomp", "acl")
-        and c.pos_ in ("VERB", "AUX")
-        and (c.dep_ == "ccomp" or that_only)
-        and (not that_only or any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
+        and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
         for subj in c.children
         if subj.dep_ == "nsubj"
     ]
+
+
+PURPOSE_PREPS = ("against", "of", "over", "at", "for", "from")
+
+
+def _purpose_objects(head: Token) -> list[Token]:
+    """What a protest is against, read from its purpose: "struck to protest (against) the
+    government's decision", "rallied calling for independence from Iraq", "in protest of the
+    arrests", "to show their disapproval of X's policies"."""
+    found: list[Token] = []
+    for c in head.children:
+        if c.dep_ in ("advcl", "xcomp", "acl") and c.pos_ == "VERB":
+            found += [g for g in c.children if g.dep_ == "dobj"]
+            found += [o for prep in PURPOSE_PREPS for o in prep_objects(c, prep)]
+            found += [o for g in c.children if g.dep_ == "dobj"
+                      for prep in PURPOSE_PREPS for o in prep_objects(g, prep)]  # fmt: skip
+        elif c.dep_ == "prep" and c.lower_ == "in":
+            for noun in c.children:
+                if noun.dep_ == "pobj" and noun.lemma_ == "protest":
+                    found += [o for prep in PURPOSE_PREPS for o in prep_objects(noun, prep)]
+    return found
 
 
 def _located(tok: Token) -> bool:
