@@ -1064,3 +1064,15 @@ def test_recipients_of_demands_and_refusals(
 ) -> None:
     event = next(e for e in code(text).events if e.event_type == event_type)
     assert event.recipient is not None and event.recipient.country == recipient
+
+
+@pytest.mark.model
+def test_an_attack_on_things_is_aimed_at_the_country_of_its_place(code: Coder) -> None:
+    """ "blew up pylons outside Mosul": the recipient is Iraq; "clashed with X" and a named
+    victim keep their own recipients."""
+    article = code("Militants blew up two power pylons outside Mosul on Sunday, officials said.")
+    blast = next(e for e in article.events if e.event_type == "ASSAULT")
+    assert blast.recipient is not None and blast.recipient.country == "IRQ"
+    article = code("Gunmen attacked a police post in Kano on Monday, killing three officers.")
+    attack = next(e for e in article.events if e.event_type == "ASSAULT")
+    assert attack.recipient is not None and attack.recipient.sector == "COP"

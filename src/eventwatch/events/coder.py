@@ -314,6 +314,10 @@ class EventCoder:
                 continue  # "the attack", "the meeting": a mention of an event told elsewhere
             events.extend(built)
         merged = _merge(events)
+        for ev in merged:  # "blew up power lines near Kabul": after joint actions and merging
+            if ev.recipient is None and ev.event_type in self.lex.place_recipient_last_types:
+                ev.recipient = _place_actor(ev.place, ev.confidence["place"], ev.actor)
+                ev.confidence["recipient"] = ev.recipient.confidence if ev.recipient else 0.0
         self._count_casualties(sent, merged, state)
         for ev in merged:
             if ev.actor is not None and ev.actor.kind != "other":
@@ -342,7 +346,7 @@ class EventCoder:
         speaker = self.actor_of(speaker_tok, mentions, state) if speaker_tok is not None else None
         recipient = situate(recipient, place, article)
         if recipient is None and entry.type in self.lex.place_recipient_types:
-            recipient = _place_actor(place, place_conf)  # "deployed troops in Lebanon"
+            recipient = _place_actor(place, place_conf, None)  # "deployed troops in Lebanon"
         speaker = situate(speaker, None, article)
         base = Event(
             id="",
@@ -872,13 +876,15 @@ def _qualifies_a_noun(tok: Token) -> bool:
     return tok.dep_ in ("compound", "nmod", "amod") and tok.head.pos_ == "NOUN"
 
 
-def _place_actor(place: Place | None, confidence: float) -> Actor | None:
+def _place_actor(place: Place | None, confidence: float, actor: Actor | None) -> Actor | None:
     """The country where an action is aimed, as its recipient ("imposed a curfew in Abidjan":
-    Ivory Coast), when the clause itself names a place in that country (not the article focus)."""
+    Ivory Coast), when the clause itself names a place in that country (not the article focus)
+    and it is not the actor's own country."""
     if place is None or place.country is None or confidence < 0.6:
         return None
-    return Actor(place.name, place.country, place.country, None, "country", place.text,
-                 place.span, None, round(confidence * 0.8, 3))  # fmt: skip
+    country = Actor(place.name, place.country, place.country, None, "country", place.text,
+                    place.span, None, round(confidence * 0.8, 3))  # fmt: skip
+    return None if actor is not None and same_actor(actor, country) else country
 
 
 def situate(actor: Actor | None, place: Place | None, article: Article) -> Actor | None:

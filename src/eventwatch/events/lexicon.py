@@ -141,6 +141,7 @@ class LexiconFile(_Model):
     not_governing: list[str] = []
     prep_governors: list[str] = []
     place_recipient_types: list[str] = []
+    place_recipient_last_types: list[str] = []
     carrier_nouns: list[str] = []
     quantity_nouns: list[str] = []
     restating_verbs: list[str] = []
@@ -182,6 +183,7 @@ class Lexicon:
         self.not_governing: set[str] = set()
         self.prep_governors: set[str] = set()
         self.place_recipient_types: set[str] = set()
+        self.place_recipient_last_types: set[str] = set()
         self.carrier_nouns: set[str] = set()
         self.quantity_nouns: set[str] = set()
         self.restating_verbs: set[str] = set()
@@ -210,6 +212,7 @@ class Lexicon:
         self.not_governing.update(lex.not_governing)
         self.prep_governors.update(lex.prep_governors)
         self.place_recipient_types.update(lex.place_recipient_types)
+        self.place_recipient_last_types.update(lex.place_recipient_last_types)
         self.carrier_nouns.update(lex.carrier_nouns)
         self.quantity_nouns.update(lex.quantity_nouns)
         self.restating_verbs.update(lex.restating_verbs)
