@@ -1076,3 +1076,27 @@ def test_an_attack_on_things_is_aimed_at_the_country_of_its_place(code: Coder) -
     article = code("Gunmen attacked a police post in Kano on Monday, killing three officers.")
     attack = next(e for e in article.events if e.event_type == "ASSAULT")
     assert attack.recipient is not None and attack.recipient.sector == "COP"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "actor", "recipient"),
+    [
+        # receiving: the giver acts
+        ("Kurdish fighters received weapons from the German government last year.",
+         "AID", "DEU", None),
+        ("The opposition received assurances from the Kenyan president on Monday.",
+         "AGREE", "KEN", "KEN"),
+        # shows of force are MOBILIZE; a fire drill is not
+        ("China and Russia held joint naval drills in the East China Sea on Tuesday.",
+         "MOBILIZE", "CHN", None),
+    ],
+)  # fmt: skip
+@pytest.mark.model
+def test_receiving_and_shows_of_force(
+    code: Coder, text: str, event_type: str, actor: str, recipient: str | None
+) -> None:
+    event = next(e for e in code(text).events if e.event_type == event_type)
+    assert event.actor is not None and event.actor.country == actor
+    if recipient is not None:
+        assert event.recipient is not None and event.recipient.country == recipient
+    assert not code("Pupils left the school calmly during a fire drill on Monday.").events

@@ -492,6 +492,9 @@ class EventCoder:
             return actors, recipients
         if trig.addressee is not None:
             return subjects(tok, self.lex.object_control, self.lex.prep_control), [trig.addressee]
+        if trig.entry.giver is not None:  # "received weapons from the government"
+            givers = list(prep_objects(tok, trig.entry.giver))
+            return givers, subjects(tok, self.lex.object_control, self.lex.prep_control)
         if is_passive(tok):
             return self._passive_arguments(trig, roles)
         actors = []

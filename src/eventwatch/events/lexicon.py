@@ -61,6 +61,9 @@ class Entry(_Model):
     not_subjects: list[str] = []
     # where the recipient is found, instead of the type's roles ("recaptured X from Y")
     roles: list[str] = []
+    # a verb of receiving: the object of this preposition acts, the subject receives
+    # ("received weapons from X": X gives to the subject)
+    giver: str | None = None
     compounds: list[str] = []
     embedded: list[str] = []
     # the entry needs the verb to govern a clause of this kind ("refused *to meet*": xcomp;
