@@ -1100,3 +1100,19 @@ def test_receiving_and_shows_of_force(
     if recipient is not None:
         assert event.recipient is not None and event.recipient.country == recipient
     assert not code("Pupils left the school calmly during a fire drill on Monday.").events
+
+
+@pytest.mark.model
+def test_a_protest_nobody_is_named_for_is_made_by_protesters(code: Coder) -> None:
+    article = code("A protest was held in Zagreb on Friday against the closure of a hospital.")
+    protest = next(e for e in article.events if e.event_type == "PROTEST")
+    assert protest.actor is not None
+    assert (protest.actor.name, protest.actor.country, protest.actor.sector) == (
+        "protesters",
+        "HRV",
+        "CVL",
+    )
+    assert protest.actor.text == "" and protest.actor.span is None
+    assert protest.confidence["actor"] < 0.5
+    named = code("Nurses protested in Zagreb on Friday against the closure of a hospital.")
+    assert all(e.actor is None or e.actor.name != "protesters" for e in named.events)

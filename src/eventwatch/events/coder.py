@@ -318,6 +318,12 @@ class EventCoder:
             if ev.recipient is None and ev.event_type in self.lex.place_recipient_last_types:
                 ev.recipient = _place_actor(ev.place, ev.confidence["place"], ev.actor)
                 ev.confidence["recipient"] = ev.recipient.confidence if ev.recipient else 0.0
+            implied = self.lex.implicit_actors.get(ev.event_type)
+            if ev.actor is None and implied is not None:  # "a protest was held in Zagreb"
+                implicit = Actor(implied.name, implied.sector, None, implied.sector, "sector", "",
+                                 None, None, 0.5)  # fmt: skip
+                ev.actor = situate(implicit, ev.place, article)
+                ev.confidence["actor"] = ev.actor.confidence if ev.actor else 0.0
         self._count_casualties(sent, merged, state)
         for ev in merged:
             if ev.actor is not None and ev.actor.kind != "other":

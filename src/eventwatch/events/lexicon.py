@@ -77,6 +77,13 @@ class Entry(_Model):
     confidence: float = Field(0.8, gt=0, le=1)
 
 
+class ImplicitActor(_Model):
+    """The actor an event type implies when the text names none ("a protest was held")."""
+
+    name: str
+    sector: str
+
+
 class ModeCue(_Model):
     """Words in the clause that give an event its mode ("suicide bomber" -> suicide-attack)."""
 
@@ -145,6 +152,7 @@ class LexiconFile(_Model):
     prep_governors: list[str] = []
     place_recipient_types: list[str] = []
     place_recipient_last_types: list[str] = []
+    implicit_actors: dict[str, ImplicitActor] = {}
     carrier_nouns: list[str] = []
     quantity_nouns: list[str] = []
     restating_verbs: list[str] = []
@@ -187,6 +195,7 @@ class Lexicon:
         self.prep_governors: set[str] = set()
         self.place_recipient_types: set[str] = set()
         self.place_recipient_last_types: set[str] = set()
+        self.implicit_actors: dict[str, ImplicitActor] = {}
         self.carrier_nouns: set[str] = set()
         self.quantity_nouns: set[str] = set()
         self.restating_verbs: set[str] = set()
@@ -216,6 +225,7 @@ class Lexicon:
         self.prep_governors.update(lex.prep_governors)
         self.place_recipient_types.update(lex.place_recipient_types)
         self.place_recipient_last_types.update(lex.place_recipient_last_types)
+        self.implicit_actors.update(lex.implicit_actors)
         self.carrier_nouns.update(lex.carrier_nouns)
         self.quantity_nouns.update(lex.quantity_nouns)
         self.restating_verbs.update(lex.restating_verbs)
