@@ -1116,3 +1116,14 @@ def test_a_protest_nobody_is_named_for_is_made_by_protesters(code: Coder) -> Non
     assert protest.confidence["actor"] < 0.5
     named = code("Nurses protested in Zagreb on Friday against the closure of a hospital.")
     assert all(e.actor is None or e.actor.name != "protesters" for e in named.events)
+
+
+@pytest.mark.model
+def test_witnesses_are_not_actors_and_an_agentless_clause_joins_its_doer(code: Coder) -> None:
+    seen = code("Ceasefire monitors of the OSCE observed 15 explosions near Horlivka on Thursday.")
+    blast = next(e for e in seen.events if e.event_type == "ASSAULT")
+    assert blast.actor is None or blast.actor.sector != "IGO"
+    killed = code("A taxi driver was killed in a drive-by shooting by an armed man on Monday.")
+    assaults = [e for e in killed.events if e.event_type == "ASSAULT"]
+    assert len(assaults) == 1
+    assert assaults[0].actor is not None and assaults[0].actor.sector == "UAF"

@@ -482,7 +482,8 @@ class EventCoder:
                 agent = next(iter(subjects(clause, self.lex.object_control,
                                            self.lex.prep_control)), agent)  # fmt: skip
             actors = [agent] if agent is not None else _parties(tok)
-            if not actors and tok.dep_ not in ("nsubj", "nsubjpass"):
+            witness = self.lemma(clause) in self.lex.witness_verbs  # "monitors observed shots"
+            if not actors and tok.dep_ not in ("nsubj", "nsubjpass") and not witness:
                 actors = subjects(clause, self.lex.object_control, self.lex.prep_control)
             preps = [r for r in roles if r not in ("dobj", "dative")]
             recipients = _roles(tok, preps)
@@ -540,7 +541,8 @@ class EventCoder:
         rest = _roles(tok, [r for r in roles if r != "dobj"])
         if agent is None:  # "killed in Israeli shelling": the shelling's agent
             agent = next((a for prep in ("in", "during") for noun in prep_objects(tok, prep)
-                          if self.lemma(noun) in self.lex.nouns
+                          if (self.lemma(noun) in self.lex.nouns  # or a gerund: "a shooting"
+                              or self.lemma(noun) in self.lex.verbs)
                           and (a := self._noun_agent(noun)) is not None), None)  # fmt: skip
         if agent is None and patient is not None and trig.entry.type == "MOBILIZE":
             return [patient], rest
@@ -959,6 +961,8 @@ def _merge(events: list[Event]) -> list[Event]:
         if kept is None:
             out.append(ev)
             continue
+        if kept.actor is None and ev.actor is not None:
+            kept.actor, kept.confidence["actor"] = ev.actor, ev.confidence["actor"]
         kept.recipient = kept.recipient or ev.recipient
         if kept.place is None and ev.place is not None:  # the first (main) clause's place wins
             kept.place, kept.confidence["place"] = ev.place, ev.confidence["place"]
@@ -973,12 +977,18 @@ def _merge(events: list[Event]) -> list[Event]:
 
 
 def _same_happening(a: Event, b: Event) -> bool:
-    """Same type, actor and modality, and modes that do not conflict ("arrested three suspects
-    and seized weapons" are two happenings; "attacked the base, killing five" one)."""
+    """Same type, actor (or one of them without an actor) and modality, and modes that do not
+    conflict ("arrested three suspects and seized weapons" are two happenings; "attacked the
+    base, killing five" one)."""
     if (a.event_type, a.modality) != (b.event_type, b.modality):
         return False
     if (a.actor.name if a.actor else "") != (b.actor.name if b.actor else ""):
-        return False
+        # "was killed in a shooting by an armed man": the agentless clause and the one that
+        # names the doer are one happening when they are placed alike
+        if a.actor is not None and b.actor is not None:
+            return False
+        if a.place is not None and b.place is not None and a.place.name != b.place.name:
+            return False
     if a.recipient is not None and b.recipient is not None and a.recipient.name != b.recipient.name:
         return a.trigger != b.trigger  # one word, several recipients: kept apart
     return a.mode is None or b.mode is None or a.mode == b.mode

@@ -139,6 +139,7 @@ class LexiconFile(_Model):
     roles: dict[str, list[str]] = {}
     threaten_modes: dict[str, str] = {}
     light_verbs: list[str] = []
+    witness_verbs: list[str] = []
     modality: Modality | None = None
     speech_verbs: list[str] = []
     object_control: list[str] = []
@@ -185,6 +186,7 @@ class Lexicon:
         self.roles: dict[str, list[str]] = {}
         self.threaten_modes: dict[str, str] = {}
         self.light_verbs: set[str] = set()
+        self.witness_verbs: set[str] = set()
         self.speech_verbs: set[str] = set()
         self.object_control: set[str] = set()
         self.prep_control: set[str] = set()
@@ -217,6 +219,7 @@ class Lexicon:
         for event_type, mode in lex.threaten_modes.items():
             self.threaten_modes.setdefault(event_type, mode)
         self.light_verbs.update(lex.light_verbs)
+        self.witness_verbs.update(lex.witness_verbs)
         self.speech_verbs.update(lex.speech_verbs)
         self.object_control.update(lex.object_control)
         self.prep_control.update(lex.prep_control)
