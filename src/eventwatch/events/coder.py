@@ -893,8 +893,9 @@ def _place_actor(place: Place | None, confidence: float, actor: Actor | None) ->
     and it is not the actor's own country."""
     if place is None or place.country is None or confidence < 0.6:
         return None
+    # inferred, not named as the recipient: no span of its own (the place has it)
     country = Actor(place.name, place.country, place.country, None, "country", place.text,
-                    place.span, None, round(confidence * 0.8, 3))  # fmt: skip
+                    None, None, round(confidence * 0.8, 3))  # fmt: skip
     return None if actor is not None and same_actor(actor, country) else country
 
 
