@@ -765,7 +765,7 @@ class MentionFinder:
                 if not tk.name_like(span) or any(t.idx in taken for t in span):
                     continue
                 key = name_key(span.text)
-                if key in self._not_names or key.split()[0] in self.directions:
+                if not key or key in self._not_names or key.split()[0] in self.directions:
                     continue
                 if small.rows(key) and not self.gaz.lookup(key):
                     m = _mention(span, "body", key, (), "unplaced", WEAK_QUALITY, False)
