@@ -1127,3 +1127,13 @@ def test_witnesses_are_not_actors_and_an_agentless_clause_joins_its_doer(code: C
     assaults = [e for e in killed.events if e.event_type == "ASSAULT"]
     assert len(assaults) == 1
     assert assaults[0].actor is not None and assaults[0].actor.sector == "UAF"
+
+
+@pytest.mark.model
+def test_people_named_by_plain_nouns_are_civilian_victims(code: Coder) -> None:
+    article = code("In Culiacan, Mexico, a taxi driver was shot dead on Sunday, police said.")
+    shot = next(e for e in article.events if e.event_type == "ASSAULT")
+    assert shot.recipient is not None
+    assert (shot.recipient.sector, shot.recipient.country) == ("CVL", "MEX")
+    doers = code("Four men robbed a bank in Culiacan, Mexico, on Sunday, police said.")
+    assert all(e.actor is None or e.actor.sector != "CVL" for e in doers.events)

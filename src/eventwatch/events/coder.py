@@ -346,6 +346,8 @@ class EventCoder:
         actor_toks, recipient_toks = self._arguments(trig)
         actors = [a for a in (self.actor_of(t, mentions, state) for t in actor_toks) if a] or [None]
         recipient, recipient_tok = self._recipient(recipient_toks, mentions, state)
+        if recipient is None and recipient_tok is not None and entry.type in self.lex.victim_types:
+            recipient = self._victim(recipient_tok, fld)  # "a man was abducted"
         modality, mod_conf, date, cue = self._modality_and_date(trig, sent, article)
         place, place_conf = self._place(trig, recipient_tok, sent, mentions, article)
         speaker_tok = speaker_token(tok, sent, self.lex.speech_verbs)
@@ -513,6 +515,13 @@ class EventCoder:
                 actors.append(subj)
         purposes = _purpose_objects(tok) if trig.entry.type == "PROTEST" else []
         return actors, _roles(tok, roles) + purposes + self._indirect_recipients(tok, roles)
+
+    def _victim(self, tok: Token, fld: TextField) -> Actor | None:
+        """Civilians, for a person named by a plain noun (``victim_nouns``)."""
+        if self.lemma(tok) not in self.lex.victim_nouns and tok.lower_ not in self.lex.victim_nouns:
+            return None
+        span = TextSpan(tok.idx, tok.idx + len(tok.text), tok.text, fld)
+        return Actor("civilians", "CVL", None, "CVL", "sector", tok.text, span, None, 0.6)
 
     def _noun_agent(self, noun: Token) -> Token | None:
         """Who carries out an event noun: "an attack *by* X", "*X's* attack", "a *U.S.* strike"."""

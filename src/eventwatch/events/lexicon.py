@@ -154,6 +154,8 @@ class LexiconFile(_Model):
     place_recipient_types: list[str] = []
     place_recipient_last_types: list[str] = []
     implicit_actors: dict[str, ImplicitActor] = {}
+    victim_types: list[str] = []
+    victim_nouns: list[str] = []
     carrier_nouns: list[str] = []
     quantity_nouns: list[str] = []
     restating_verbs: list[str] = []
@@ -198,6 +200,8 @@ class Lexicon:
         self.place_recipient_types: set[str] = set()
         self.place_recipient_last_types: set[str] = set()
         self.implicit_actors: dict[str, ImplicitActor] = {}
+        self.victim_types: set[str] = set()
+        self.victim_nouns: set[str] = set()
         self.carrier_nouns: set[str] = set()
         self.quantity_nouns: set[str] = set()
         self.restating_verbs: set[str] = set()
@@ -229,6 +233,8 @@ class Lexicon:
         self.place_recipient_types.update(lex.place_recipient_types)
         self.place_recipient_last_types.update(lex.place_recipient_last_types)
         self.implicit_actors.update(lex.implicit_actors)
+        self.victim_types.update(lex.victim_types)
+        self.victim_nouns.update(w.lower() for w in lex.victim_nouns)
         self.carrier_nouns.update(lex.carrier_nouns)
         self.quantity_nouns.update(lex.quantity_nouns)
         self.restating_verbs.update(lex.restating_verbs)
