@@ -322,8 +322,8 @@ class EventCoder:
             if ev.actor is None and implied is not None:  # "a protest was held in Zagreb"
                 implicit = Actor(implied.name, implied.sector, None, implied.sector, "sector", "",
                                  None, None, 0.5)  # fmt: skip
-                ev.actor = situate(implicit, ev.place, article)
-                ev.confidence["actor"] = ev.actor.confidence if ev.actor else 0.0
+                ev.actor = situate(implicit, ev.place, article) or implicit
+                ev.confidence["actor"] = ev.actor.confidence
         self._count_casualties(sent, merged, state)
         for ev in merged:
             if ev.actor is not None and ev.actor.kind != "other":
@@ -493,10 +493,8 @@ class EventCoder:
                 recipients += _roles(clause, ["dobj"])
             if clause is not tok:  # "staged rallies in Gaza *against* the leader"
                 recipients += _roles(clause, preps)
-            heads = [tok] if clause is tok else [tok, clause]
-            if trig.entry.type == "REQUEST":  # "its demand that Israel ease ..."
-                recipients += [s for h in heads for s in _addressees(h)]
             if trig.entry.type == "PROTEST":  # "a hunger strike to protest X's decision"
+                heads = [tok] if clause is tok else [tok, clause]
                 recipients += [o for h in heads for o in _purpose_objects(h)]
             return actors, recipients
         if trig.addressee is not None:
@@ -822,20 +820,6 @@ def _says_dead(verb: Token) -> bool:
     return False
 
 
-def _addressees(noun: Token) -> list[Token]:
-    """ "its demands that the government grant more rights", "repeated its demand that Egypt
-    reopen ...": whoever a demand wants to act is the subject of the clause "that" opens (for
-    verbs, the lexicon's "that" role does it)."""
-    return [
-        subj
-        for c in noun.children
-        if c.dep_ in ("ccomp", "acl")
-        and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-        for subj in c.children
-        if subj.dep_ == "nsubj"
-    ]
-
-
 PURPOSE_PREPS = ("against", "of", "over", "at", "for", "from")
 
 
@@ -946,11 +930,19 @@ def _roles(tok: Token, roles: list[str]) -> list[Token]:
                 if c.dep_ == role:
                     found.append(child(c, "pobj") or c if c.pos_ == "ADP" else c)
         elif role == "that":
-            found.extend(s for c in tok.children if c.dep_ == "ccomp"
+            found.extend(s for c in tok.children if _that_clause(c)
                          for s in c.children if s.dep_ in ("nsubj", "nsubjpass"))  # fmt: skip
         else:
             found.extend(prep_objects(tok, role))
     return found
+
+
+def _that_clause(c: Token) -> bool:
+    """A clause a word reports or demands: a verb's complement ("alleged that France was
+    aware"), or a clause "that" opens after a noun ("its demand that Egypt reopen ...")."""
+    if c.dep_ == "ccomp":
+        return True
+    return c.dep_ == "acl" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
 
 
 def _verb_above(tok: Token) -> Token | None:

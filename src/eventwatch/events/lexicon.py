@@ -224,6 +224,7 @@ class Lexicon:
             self.threaten_modes.setdefault(event_type, mode)
         self.light_verbs.update(lex.light_verbs)
         self.witness_verbs.update(lex.witness_verbs)
+        self.light_verbs.update(lex.witness_verbs)  # a witness verb is a light verb too
         self.speech_verbs.update(lex.speech_verbs)
         self.object_control.update(lex.object_control)
         self.prep_control.update(lex.prep_control)
