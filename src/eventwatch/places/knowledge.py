@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from eventwatch.errors import DataFileError
 
@@ -46,12 +46,17 @@ class PlacesKnowledge(BaseModel):
     mission_hosts: dict[str, list[str]] = {}
     region_aliases: dict[str, list[str]] = {}
 
-    @field_validator("country_aliases", "demonyms")
+    @field_validator("country_aliases", "demonyms", "region_aliases")
     @classmethod
-    def _iso2_keys(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _coded_names(
+        cls, value: dict[str, list[str]], info: ValidationInfo
+    ) -> dict[str, list[str]]:
+        """Names by country code (ISO 3166-1 alpha-2), or by region code (ISO 3166-2)."""
+        regions = info.field_name == "region_aliases"
+        pattern, what = (_ISO3166_2, "ISO 3166-2") if regions else (_ISO2, "ISO 3166-1 alpha-2")
         for code, names in value.items():
-            if not _ISO2.match(code):
-                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code")
+            if not pattern.match(code):
+                raise ValueError(f"{code!r} is not an {what} code")
             if not names or any(not n.strip() for n in names):
                 raise ValueError(f"{code}: empty name")
         return value
@@ -63,16 +68,6 @@ class PlacesKnowledge(BaseModel):
             bad = [c for c in codes if not _ISO2.match(c)]
             if not codes or bad:
                 raise ValueError(f"{name}: {bad or codes!r} must be ISO 3166-1 alpha-2 codes")
-        return value
-
-    @field_validator("region_aliases")
-    @classmethod
-    def _iso3166_2_keys(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        for code, names in value.items():
-            if not _ISO3166_2.match(code):
-                raise ValueError(f"{code!r} is not an ISO 3166-2 code")
-            if not names or any(not n.strip() for n in names):
-                raise ValueError(f"{code}: empty name")
         return value
 
     @field_validator("us_state_abbreviations")
