@@ -841,3 +841,32 @@ def test_region_aliases_are_names_of_their_region(resolver: PlaceResolver) -> No
     for alias, name in (("J&K", "Jammu and Kashmīr"), ("Urozgan", "Uruzgān")):
         assert [gaz.entries[i].name for i in gaz.lookup(name_key(alias))] == [name]
     assert [gaz.entries[i].name for i in gaz.lookup_acronym("UP")] == ["Uttar Pradesh"]
+
+
+@pytest.mark.model
+def test_a_place_of_or_near_a_town_lies_there(nlp: Language, resolver: PlaceResolver) -> None:
+    """ "the X area of Y", "X village near Y": X keeps its candidates in or near Y; a name
+    with none there is a place the gazetteer lacks, not a namesake elsewhere."""
+    body = "Police dispersed protesters in the Secunderabad area of Hyderabad on Monday."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Secunderabad"].country == places["Hyderabad"].country == "IND"
+    body = "Gunmen raided Hamirpur village near Rapar town on Sunday."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert set(places) == {"Rapar"}  # the Hamirpurs of the gazetteer lie elsewhere in India
+
+
+@pytest.mark.model
+def test_a_town_before_a_region_of_another_country_is_a_town(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "Valparaiso, Zacatecas": a name that is also a region of Chile, written before a
+    Mexican state, is a Mexican town; the state that holds the town beats the state capital
+    of the same name ("Coatzacoalcos, Veracruz")."""
+    places = _by_text(_resolve(nlp, resolver, "Armed men clashed in Valparaiso, Zacatecas.")[0])
+    assert places["Valparaiso"].country == "MEX"
+    assert places["Zacatecas"].feature == "admin1"
+    body = "Gang members handed out food in Coatzacoalcos, Veracruz, on Monday."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Veracruz"].feature == "admin1" and places["Coatzacoalcos"].country == "MEX"
+    places = _by_text(_resolve(nlp, resolver, "Heavy rain hit Valparaiso, Chile, on Monday.")[0])
+    assert places["Valparaiso"].country == "CHL"

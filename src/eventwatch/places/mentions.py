@@ -44,6 +44,9 @@ EMBEDDED_MIN_POPULATION = 100_000
 QUALIFIER_NEAR_KM = 250.0  # a town "in" a region it is not in by GeoNames, but this close
 QUALIFIER_GAP_WORDS = 3  # at most this many unknown names between a place and its qualifier
 SMALL_SOURCE = "qualified"  # a small-tier place, found only before its qualifier
+CONTAINER_LINKS = {"of", "in", "near"}  # "Palanpur area of Surat city"
+CONTAINER_KM = 50.0  # a place "of" or "near" a town lies this close to it
+_REGIONS = ("admin1", "country")
 
 
 @dataclass(slots=True)
@@ -109,6 +112,7 @@ class MentionFinder:
         self.generic_nouns = {name_key(w) for w in k.generic_nouns}
         self.date_words = {name_key(w) for w in k.date_words}
         self.name_cues = self.admin_cues | self.city_cues | set(k.subdivision_cues)
+        self.container_units = self.name_cues | {"police"}  # "Kotwali police area of ..."
         self.regional = self.directions | {"latin"}
         self._demonym_first = {
             form.split()[0] for form in (*gazetteer.demonyms, *gazetteer.region_demonyms)
@@ -146,6 +150,7 @@ class MentionFinder:
             starts = tk.sentence_starts(doc)
             for m in mentions:
                 self._add_evidence(doc, m, starts)
+            mentions = self._link_containers(doc, mentions)
             found.mentions.extend(mentions)
             found.hints.extend(self._demonyms(doc, fld))
             found.hints.extend(self._mission_hints(doc, fld))
@@ -506,6 +511,62 @@ class MentionFinder:
             kept.append(m)
         return kept
 
+    def _link_containers(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """ "the Nima community of Accra", "Palanpur area of Surat city", "Hamirpur village
+        near Rapar town": a place written with a unit word, then "of", "in" or "near" and a
+        place, lies in that place (or near it: ``CONTAINER_KM`` of a town). Its candidates
+        elsewhere are dropped, small places there are looked up, and with none left it names a
+        place the gazetteer lacks and is dropped itself: the event takes the place that holds
+        it, not a namesake elsewhere."""
+        by_start = {m.start: m for m in mentions}
+        dropped: set[int] = set()
+        for m in mentions:
+            if m.source in ("dateline", "demonym", SMALL_SOURCE) or not m.candidates:
+                continue
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            holder = self._container(doc, span, by_start) if span is not None else None
+            if holder is None or holder is m:
+                continue
+            held = self._held(m, holder)
+            if held:
+                m.candidates = held
+            else:
+                dropped.add(id(m))
+        return [m for m in mentions if id(m) not in dropped]
+
+    def _container(self, doc: Doc, span: Span, by_start: dict[int, Mention]) -> Mention | None:
+        j, units = span.end, 0
+        while j < len(doc) and units < 2 and doc[j].lower_ in self.container_units:
+            j, units = j + 1, units + 1
+        if not units or j + 1 >= len(doc) or doc[j].lower_ not in CONTAINER_LINKS:
+            return None
+        k = j + 2 if doc[j + 1].lower_ == "the" else j + 1
+        holder = by_start.get(doc[k].idx) if k < len(doc) else None
+        if holder is None or holder.source == "demonym":
+            return None
+        return holder if holder.strong or holder.evidence >= 1.0 else None
+
+    def _held(self, m: Mention, holder: Mention) -> tuple[int, ...]:
+        """``m``'s candidates inside ``holder``'s regions or near its towns, else small places
+        there."""
+        gaz, entries = self.gaz, self.gaz.entries
+        regions = tuple(i for i in holder.candidates if entries[i].feature in _REGIONS)
+        towns = tuple(i for i in holder.candidates if entries[i].feature == "city")
+        held = tuple(
+            i
+            for i in m.candidates
+            if (regions and gaz.within(i, regions)) or gaz.near(i, towns, CONTAINER_KM)
+        )
+        if held:
+            return held
+        areas = [*regions]
+        for i in towns:
+            region = gaz.admin1.get((entries[i].country, entries[i].admin1))
+            if region is not None:
+                areas.append(region)
+        small = gaz.qualified(m.key, areas) if areas else ()
+        return tuple(i for i in small if gaz.within(i, regions) or gaz.near(i, towns, CONTAINER_KM))
+
     def _inside_other_sense(self, m: Mention, q: Mention) -> tuple[int, ...]:
         """A weak qualifier keeps only the entries it is the main name of (``_lookup``);
         "Mamfe town (Manyu, Sud-Ouest)" means Cameroon's South-West, known to GeoNames as
@@ -687,15 +748,25 @@ class MentionFinder:
     def _qualifies(self, q: Mention, m: Mention) -> bool:
         """Whether ``q`` can qualify ``m``: a region or a country qualifies a town; a name
         that may also be a region or a country is qualified only when one of its candidates
-        lies inside ``q`` ("Indiana, Ill." are two states)."""
+        lies inside ``q`` ("Indiana, Ill." are two states), or when it may be a town and its
+        regions and countries all lie in other countries than the region ``q`` names
+        ("Valparaiso, Zacatecas" is a Mexican town, not the Chilean region)."""
         entries = self.gaz.entries
-        if not any(entries[i].feature in ("admin1", "country") for i in q.candidates):
+        if not any(entries[i].feature in _REGIONS for i in q.candidates):
             return False
         if all(entries[i].feature == "city" for i in m.candidates):
             return True
-        return any(
+        if any(
             entries[i].feature != "country" and self.gaz.within(i, q.candidates)
             for i in m.candidates
+        ):
+            return True
+        regions = [entries[i] for i in q.candidates if entries[i].feature == "admin1"]
+        areas = [entries[i] for i in m.candidates if entries[i].feature in _REGIONS]
+        return (
+            bool(regions)
+            and len(areas) < len(m.candidates)
+            and not {e.country for e in areas} & {e.country for e in regions}
         )
 
     def _stands_alone(self, doc: Doc, m: Mention) -> bool:

@@ -232,13 +232,14 @@ class Ranker:
         if group.qualifiers:
             inside = any(self.gaz.within(index, q) for q in group.qualifiers)
             score += w.qualifier if inside else -w.qualifier_miss
-        if (
-            group.qualified
+        holds = (
+            bool(group.qualified)
             and entry.feature in ("admin1", "country")
             and any(self.gaz.within(c, (index,)) for cs in group.qualified for c in cs)
-        ):
+        )
+        if holds:
             score += w.qualified_inside
-        return score + self._cues(index, entry, group)
+        return score + self._cues(index, entry, group, holds)
 
     def _prior(self, entry: Entry) -> float:
         w = self.w
@@ -254,11 +255,13 @@ class Ranker:
             return w.seat_prior
         return w.population * math.log10(entry.population)
 
-    def _cues(self, index: int, entry: Entry, group: Group) -> float:
+    def _cues(self, index: int, entry: Entry, group: Group, holds: bool) -> float:
+        """Cue words; and a bare name shared by a region and a city of it is the city, unless
+        the region holds a town the name qualifies ("Coatzacoalcos, Veracruz")."""
         w, score = self.w, 0.0
         if entry.feature == "admin1":
             score += w.admin_cue * group.admin_cue - w.city_cue * group.city_cue
-            if self._has_city_inside(entry, group):
+            if not holds and self._has_city_inside(entry, group):
                 score -= w.same_name_admin * (1.0 - group.admin_cue)
         elif entry.feature == "city":
             score += w.city_cue * group.city_cue - w.admin_cue / 3 * group.admin_cue
