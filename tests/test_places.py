@@ -870,3 +870,23 @@ def test_a_town_before_a_region_of_another_country_is_a_town(
     assert places["Veracruz"].feature == "admin1" and places["Coatzacoalcos"].country == "MEX"
     places = _by_text(_resolve(nlp, resolver, "Heavy rain hit Valparaiso, Chile, on Monday.")[0])
     assert places["Valparaiso"].country == "CHL"
+
+
+@pytest.mark.model
+def test_a_demonym_before_region_is_the_region_of_that_name(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = "Clan clashes erupted in the Somali region of Ethiopia on Monday."
+    somali = _by_text(_resolve(nlp, resolver, body)[0])["Somali"]
+    assert (somali.country, somali.feature) == ("ETH", "admin1")
+    body = "Somalia's president said the Somali army retook the town."
+    assert _by_text(_resolve(nlp, resolver, body)[0])["Somali"].country == "SOM"
+
+
+@pytest.mark.model
+def test_local_unit_words_join_a_chain(nlp: Language, resolver: PlaceResolver) -> None:
+    """ "Bamenda subdivision (Mezam, Nord-Ouest)": a unit word of Cameroon between a town and
+    its region keeps the chain, so the region is Cameroon's North-West, not Haiti's."""
+    body = "Soldiers raided Bafut town, Bamenda subdivision (Mezam, Nord-Ouest), on Friday."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["Nord-Ouest"].country == places["Bamenda"].country == "CMR"

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
@@ -40,6 +41,7 @@ from eventwatch.events.syntax import (
     subjects,
 )
 from eventwatch.nlp import doc_sents
+from eventwatch.places.knowledge import packaged_knowledge
 from eventwatch.records import (
     Actor,
     Article,
@@ -612,8 +614,8 @@ class EventCoder:
             return self._antecedent(tok, mentions, state)
         found = mentions.actors_in(_own_phrase(tok))
         if not found:
-            if tok.i in mentions.places:
-                return None  # "sent to Tal Afar": a destination, not an actor
+            if tok.i in mentions.places or tok.lower_ in _place_units():
+                return None  # "sent to Tal Afar": a destination; "Maungdaw District": a place
             if tok.ent_type_ in UNKNOWN_ACTOR_ENTS or (tok.pos_ == "PROPN" and not tok.ent_type_):
                 left = min(t.i for t in argument_tokens(tok))
                 text = tok.doc[left : tok.i + 1].text
@@ -895,6 +897,14 @@ def _qualifies_a_noun(tok: Token) -> bool:
     """ "a US drone strike", "Pakistan military personnel": a name modifying a common noun
     says whose, not where."""
     return tok.dep_ in ("compound", "nmod", "amod") and tok.head.pos_ == "NOUN"
+
+
+@cache
+def _place_units() -> frozenset[str]:
+    """The unit words of place names ("district", "state", "township"; ``data/places.yaml``):
+    an unknown name headed by one is a place the gazetteer lacks, not an actor."""
+    k = packaged_knowledge()
+    return frozenset((*k.admin_cues, *k.city_cues, *k.subdivision_cues))
 
 
 def _place_actor(place: Place | None, confidence: float, actor: Actor | None) -> Actor | None:

@@ -22,7 +22,8 @@ from eventwatch.records import Span as TextSpan
 
 
 def same_actor(a: Actor, b: Actor) -> bool:
-    return bool(a.code) and a.code == b.code and a.name == b.name
+    """The same actor: same code and name (an unknown actor has no code: its name decides)."""
+    return a.code == b.code and a.name == b.name
 
 
 def phrasal_lemma(token: Token) -> str:

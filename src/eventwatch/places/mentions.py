@@ -210,10 +210,29 @@ class MentionFinder:
             rows = self._demonym_rows(span.text)
             if not rows or not tk.modifies_a_noun(span[-1]):
                 continue
+            region = self._region_named(span, fld)
+            if region is not None:
+                out.append(region)
+                skip_to = span.end
+                continue
             key = tk.demonym_key(span.text)
             out.append(_mention(span, fld, key, rows, "demonym", DEMONYM_QUALITY, True))
             skip_to = span.end
         return out
+
+    def _region_named(self, span: Span, fld: TextField) -> Mention | None:
+        """ "the Somali region", "Afar Region": a demonym before a region's unit word that is
+        also the name of a region is that region's name, not its country."""
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        if nxt is None or nxt.lower_ not in self.admin_cues:
+            return None
+        entries, key = self.gaz.entries, name_key(span.text)
+        regions = tuple(i for i in self.gaz.lookup(key) if entries[i].feature == "admin1")
+        if not regions:
+            return None
+        mention = _mention(span, fld, key, regions, "LOC", STRONG_LABELS["LOC"], True)
+        mention.admin_cue = True
+        return mention
 
     # ------------------------------------------------------------------ dateline
     def _dateline(self, doc: Doc) -> list[Mention]:
