@@ -1055,6 +1055,23 @@ def test_a_place_named_with_its_unit_word_is_not_a_party_to_a_clash(code: Coder)
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "coded"),
+    [
+        ("Five people were killed in floods in western Kenya on Monday, officials said.", False),
+        ("An earthquake killed 20 people in eastern Turkey on Tuesday, officials said.", False),
+        ("Three people were killed in a road accident near Nairobi, police said.", False),
+        # a doer beside the weather, gunfire and a time frame are no natural cause
+        ("Gunmen killed three villagers during the storm in Zamfara, police said.", True),
+        ("One civilian was killed by militia fire in Shahrak district, officials said.", True),
+        ("Nurses protested in Lagos during the pandemic to demand unpaid wages.", True),
+    ],
+)
+def test_natural_forces_and_accidents_are_not_events(code: Coder, text: str, coded: bool) -> None:
+    assert bool(code(text).events) is coded
+
+
+@pytest.mark.model
 def test_a_country_that_says_whose_forces_is_not_where(code: Coder) -> None:
     """ "forces of India and Pakistan": both countries say whose forces fired; with no place
     written in the clause, the event takes the article's focus (with the focus's lower

@@ -363,6 +363,8 @@ class EventCoder:
     ) -> list[Event]:
         tok, entry = trig.token, trig.entry
         actor_toks, recipient_toks = self._arguments(trig)
+        if self._natural_cause(trig, actor_toks):
+            return []  # "an earthquake killed 20", "killed in a road accident"
         actors = [a for a in (self.actor_of(t, mentions, state) for t in actor_toks) if a] or [None]
         recipient, recipient_tok = self._recipient(recipient_toks, mentions, state)
         if recipient is None and recipient_tok is not None and entry.type in self.lex.victim_types:
@@ -490,6 +492,26 @@ class EventCoder:
                     return cue_mode
                 break
         return mode
+
+    def _natural_cause(self, trig: _Trigger, actor_toks: list[Token]) -> bool:
+        """Whether a natural force or an accident did it: its doer ("floods destroyed homes",
+        "destroyed by a wildfire"), or, with no doer, the cause the verb names ("killed in a
+        road accident", "died in floods"; ``natural_causes`` in the lexicon)."""
+        causes = self.lex.natural_causes
+
+        def natural(t: Token) -> bool:
+            return t.lemma_.lower() in causes or t.lower_ in causes
+
+        if actor_toks:
+            return all(natural(t) for t in actor_toks)
+        if trig.is_noun:
+            return False
+        return any(
+            obj.dep_ == "pobj" and natural(obj)
+            for prep in trig.token.children
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "by", "from")  # not "during"
+            for obj in prep.children
+        )
 
     # ------------------------------------------------------------------ arguments
     def _arguments(self, trig: _Trigger) -> tuple[list[Token], list[Token]]:

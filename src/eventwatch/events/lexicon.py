@@ -156,6 +156,7 @@ class LexiconFile(_Model):
     implicit_actors: dict[str, ImplicitActor] = {}
     victim_types: list[str] = []
     victim_nouns: list[str] = []
+    natural_causes: list[str] = []
     carrier_nouns: list[str] = []
     quantity_nouns: list[str] = []
     restating_verbs: list[str] = []
@@ -202,6 +203,7 @@ class Lexicon:
         self.implicit_actors: dict[str, ImplicitActor] = {}
         self.victim_types: set[str] = set()
         self.victim_nouns: set[str] = set()
+        self.natural_causes: set[str] = set()
         self.carrier_nouns: set[str] = set()
         self.quantity_nouns: set[str] = set()
         self.restating_verbs: set[str] = set()
@@ -236,6 +238,7 @@ class Lexicon:
         self.implicit_actors.update(lex.implicit_actors)
         self.victim_types.update(lex.victim_types)
         self.victim_nouns.update(w.lower() for w in lex.victim_nouns)
+        self.natural_causes.update(w.lower() for w in lex.natural_causes)
         self.carrier_nouns.update(lex.carrier_nouns)
         self.quantity_nouns.update(lex.quantity_nouns)
         self.restating_verbs.update(lex.restating_verbs)
