@@ -922,3 +922,19 @@ def test_districts_are_places_only_where_written_as_districts(
     # a bare name is its town or region, never a district of the same name
     body = "Tourists returned to Paris on Monday as museums reopened, officials said."
     assert _by_text(_resolve(nlp, resolver, body)[0])["Paris"].feature == "city"
+
+
+@pytest.mark.model
+def test_landmarks_and_full_country_names(nlp: Language, resolver: PlaceResolver) -> None:
+    """A landmark is the city that holds it, not a namesake ("White House" is also an old
+    name of Casablanca); a country's full name is its country, whatever the NER tag; an
+    abbreviation before a name is part of it ("U.S. Virgin Islands")."""
+    body = "Reporters gathered outside the White House on Monday before the president spoke."
+    white = _by_text(_resolve(nlp, resolver, body)[0])["White House"]
+    assert (white.name, white.country) == ("Washington", "USA")
+    body = "Talks with the Democratic People's Republic of Korea resumed on Monday in Geneva."
+    dprk = _by_text(_resolve(nlp, resolver, body)[0])["Democratic People's Republic of Korea"]
+    assert dprk.country == "PRK"
+    body = "A hurricane warning was issued for the U.S. Virgin Islands and Puerto Rico on Monday."
+    places = _by_text(_resolve(nlp, resolver, body)[0])
+    assert places["U.S. Virgin Islands"].country == "VIR" and "U.S." not in places

@@ -113,6 +113,10 @@ class Gazetteer:
                 if i not in exact[key][-1:]:
                     exact[key].append(i)
                     loose[skeleton(key)].append(i)
+        by_id = {e.geonameid: i for i, e in enumerate(entries) if e.feature == "city"}
+        for landmark, city in self.knowledge.landmarks.items():  # "White House": Washington
+            if city in by_id:
+                exact[name_key(landmark)] = [by_id[city]]
         self._exact = {k: tuple(v) for k, v in exact.items()}
         self._loose = {k: tuple(v) for k, v in loose.items()}
         self.countries = {e.country: i for i, e in enumerate(entries) if e.feature == "country"}

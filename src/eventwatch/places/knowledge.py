@@ -45,6 +45,7 @@ class PlacesKnowledge(BaseModel):
     direction_words: list[str] = []
     mission_hosts: dict[str, list[str]] = {}
     region_aliases: dict[str, list[str]] = {}
+    landmarks: dict[str, int] = {}
 
     @field_validator("country_aliases", "demonyms", "region_aliases")
     @classmethod

@@ -37,6 +37,7 @@ WEAK_QUALITY = 0.7
 WEAK_ALIAS_SIMILARITY = 0.7  # a weak mention matches alternate names only when this alike
 DATELINE_QUALITY = 0.95
 DEMONYM_QUALITY = 0.8
+_ABBREVIATION = re.compile(r"^(?:[A-Z]\.){2,}$")  # "U.S.", "U.K."
 NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 EMBEDDING_LABELS = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
 EMBEDDED_QUALITY = 0.6
@@ -306,8 +307,9 @@ class MentionFinder:
         doc = name.doc
         best: Span | None = None
         for a in range(max(0, name.start - 2), name.start + 1):
-            if not tk.small_name_token(doc[a]):
-                continue
+            first = doc[a]
+            if not (tk.small_name_token(first) or _ABBREVIATION.match(first.text)):
+                continue  # "U.S. Virgin Islands", tagged "U.S." and "Virgin Islands"
             for b in range(min(len(doc), a + MAX_SCAN_TOKENS), name.end - 1, -1):
                 if b - a <= len(name) or (best is not None and b - a <= len(best)):
                     break
@@ -464,10 +466,15 @@ class MentionFinder:
             candidates = tuple(
                 i
                 for i in candidates
-                if self._alike(key, primary[i]) or tk.short_form(key, entries[i], primary[i])
-            )
+                if self._alike(key, primary[i])
+                or tk.short_form(key, entries[i], primary[i])
+                or (entries[i].feature == "country" and len(key.split()) > 1)
+            )  # a country by its full name: "the Democratic People's Republic of Korea"
         if not candidates:
             return None
+        entries = self.gaz.entries
+        if len(key.split()) > 1 and all(entries[i].feature == "country" for i in candidates):
+            strong = True  # a country's full name is a place whatever the tag says
         mention = _mention(span, fld, key, candidates, source, quality, strong)
         mention.loose = loose
         return mention
