@@ -938,3 +938,18 @@ def test_landmarks_and_full_country_names(nlp: Language, resolver: PlaceResolver
     body = "A hurricane warning was issued for the U.S. Virgin Islands and Puerto Rico on Monday."
     places = _by_text(_resolve(nlp, resolver, body)[0])
     assert places["U.S. Virgin Islands"].country == "VIR" and "U.S." not in places
+
+
+@pytest.mark.model
+def test_a_large_city_after_a_preposition_needs_no_country(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """A name the model tags ORG, governed by "of", that is a large city by its main name is
+    that city even when the article names no country."""
+    body = (
+        "Dozens of nurses protested outside the university hospital of Thessaloniki demanding "
+        "more staff."
+    )
+    assert {e.text: e.label_ for e in nlp(body).ents}["Thessaloniki"] == "ORG"
+    places, _ = _resolve(nlp, resolver, body)
+    assert _by_text(places)["Thessaloniki"].country == "GRC"

@@ -17,6 +17,7 @@ from eventwatch.config import PlaceSettings
 from eventwatch.places.cache import load_gazetteer
 from eventwatch.places.gazetteer import Entry, Gazetteer
 from eventwatch.places.mentions import Found, Mention, MentionFinder
+from eventwatch.places.normalize import similarity
 from eventwatch.places.ranking import Group, Ranker, Weights, make_groups
 from eventwatch.records import Article, Place, PlaceCandidate, Precision, Span, TextField
 
@@ -27,6 +28,7 @@ PRECISION = {
     "city": Precision.CITY.value,
     "continent": "continent",
 }
+LARGE_CITY = 100_000  # a weak name governed by a preposition is a city this large by its name
 CONTEXT_SHARE = 0.25  # country share that lets an unmarked name NER mislabelled ORG be a place
 STRAY_LEADING_SHARE = 0.5  # an article this much about one country ...
 STRAY_SHARE = 0.2  # ... loses weakly named towns of countries with less than this share
@@ -140,7 +142,9 @@ class PlaceResolver:
         self.ranker.rank(groups, found.hints)
         shares = self._country_shares(groups, found)
         for m in pending:
-            if m.key in keys or (m.source != "PERSON" and self._supported(m, shares)):
+            if m.key in keys or (
+                m.source != "PERSON" and (self._supported(m, shares) or self._large_city(m))
+            ):
                 accepted.append(m)
         accepted.sort(key=lambda m: m.order)
         return accepted
@@ -194,6 +198,20 @@ class PlaceResolver:
                     weights[entry.country] += len(group.mentions) * group.probability
         total = sum(weights.values()) + 1.0
         return {code: w / total for code, w in weights.items()}
+
+    def _large_city(self, m: Mention) -> bool:
+        """ "outside the teaching hospital of Thessaloniki" (tagged ORG): a name a preposition
+        governs that is the main name (or a spelling) of a city of ``LARGE_CITY`` people or
+        more is that city, even in an article that names no country."""
+        if m.evidence < 0.5 or m.field == "title":
+            return False
+        entries, primary = self.gazetteer.entries, self.gazetteer.primary_keys
+        return any(
+            entries[i].feature == "city"
+            and entries[i].population >= LARGE_CITY
+            and similarity(m.key, primary[i]) >= 0.7
+            for i in m.candidates
+        )
 
     def _supported(self, m: Mention, shares: dict[str, float]) -> bool:
         """An unmarked weak name ("had taken Raqqa") is a place when one of its candidates
