@@ -549,9 +549,8 @@ class MentionFinder:
         a region's unit word ("Baramulla district", "Dane County"), as the qualifier of a town
         or after a name ("Dori, Seno", "Snetterton, Norfolk"), or as the only sense of a name
         the NER model calls a place or a region written after it holds (a municipality,
-        "Aral Moreira, Mato Grosso do Sul").
-        Elsewhere a district never competes with the town or region of its name. False when
-        the mention is left with no candidate."""
+        "Aral Moreira, Mato Grosso do Sul"). Elsewhere a district never competes with the town
+        or region of its name. False when the mention is left with no candidate."""
         entries = self.gaz.entries
         districts = [i for i in m.candidates if entries[i].feature == "admin2"]
         written = m.admin_cue or m.unit_cue or m.qualifies or m.after_name
@@ -602,7 +601,7 @@ class MentionFinder:
         """``m``'s candidates inside ``holder``'s regions or near its towns, else small places
         there."""
         gaz, entries = self.gaz, self.gaz.entries
-        regions = tuple(i for i in holder.candidates if entries[i].feature in _REGIONS)
+        regions = tuple(i for i in holder.candidates if entries[i].feature in _AREA_FEATURES)
         towns = tuple(i for i in holder.candidates if entries[i].feature == "city")
         held = tuple(
             i

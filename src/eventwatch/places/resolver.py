@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from eventwatch.config import PlaceSettings
 from eventwatch.places.cache import load_gazetteer
 from eventwatch.places.gazetteer import Entry, Gazetteer
-from eventwatch.places.mentions import Found, Mention, MentionFinder
+from eventwatch.places.mentions import WEAK_ALIAS_SIMILARITY, Found, Mention, MentionFinder
 from eventwatch.places.normalize import similarity
 from eventwatch.places.ranking import Group, Ranker, Weights, make_groups
 from eventwatch.records import Article, Place, PlaceCandidate, Precision, Span, TextField
@@ -209,7 +209,7 @@ class PlaceResolver:
         return any(
             entries[i].feature == "city"
             and entries[i].population >= LARGE_CITY
-            and similarity(m.key, primary[i]) >= 0.7
+            and similarity(m.key, primary[i]) >= WEAK_ALIAS_SIMILARITY
             for i in m.candidates
         )
 
