@@ -58,7 +58,7 @@ class PlacePoint:
 
     geonameid: int
     name: str
-    feature: str  # continent | country | admin1 | city
+    feature: str  # continent | country | admin1 | admin2 | city
     country: str | None
     admin1: str | None
     lat: float | None
