@@ -343,13 +343,18 @@ def _by_text(places: list[Place]) -> dict[str, Place]:
     return {p.text: p for p in places}
 
 
+def _places(nlp: Language, resolver: PlaceResolver, body: str) -> dict[str, Place]:
+    """The places of a body-only article, by their text."""
+    return _by_text(_resolve(nlp, resolver, body)[0])
+
+
 @pytest.mark.model
 def test_derna_and_darnah_are_one_city(nlp: Language, resolver: PlaceResolver) -> None:
     body = (
         "Rescue teams reached Derna on Wednesday, three days after the dams burst. "
         "Survivors in Darnah described a wall of water, Libyan officials said."
     )
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Derna"].geonameid == places["Darnah"].geonameid
     assert places["Derna"].country == "LBY" and places["Derna"].precision == Precision.CITY
 
@@ -362,7 +367,7 @@ def test_raqqa_mislabelled_org_is_found_in_a_syria_story(
         "U.S.-backed fighters drove militants out of Raqqa, their last stronghold in Syria, "
         "commanders said on Tuesday. Syrian officials said the city was in ruins."
     )
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Raqqa"].name == "Ar Raqqah"
     assert places["Raqqa"].country == "SYR" and places["Raqqa"].feature == "city"
     assert places["Raqqa"].span == Span(body.index("Raqqa"), body.index("Raqqa") + 5, "Raqqa")
@@ -378,8 +383,8 @@ def test_tripoli_follows_the_story(nlp: Language, resolver: PlaceResolver) -> No
         "Lebanese soldiers deployed in Tripoli after clashes between two neighbourhoods, "
         "the army said. Lebanon's second city has seen repeated fighting."
     )
-    libyan = _by_text(_resolve(nlp, resolver, libya)[0])["Tripoli"]
-    lebanese = _by_text(_resolve(nlp, resolver, lebanon)[0])["Tripoli"]
+    libyan = _places(nlp, resolver, libya)["Tripoli"]
+    lebanese = _places(nlp, resolver, lebanon)["Tripoli"]
     assert (libyan.country, lebanese.country) == ("LBY", "LBN")
     assert {c.country for c in libyan.candidates} >= {"LBY", "LBN"}
     # Libya's Tripoli is the larger capital: it wins its story by a wider margin
@@ -389,10 +394,10 @@ def test_tripoli_follows_the_story(nlp: Language, resolver: PlaceResolver) -> No
 @pytest.mark.model
 def test_a_written_qualifier_decides(nlp: Language, resolver: PlaceResolver) -> None:
     body = "The storm flattened barns outside Paris, Texas, before moving east, forecasters said."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Paris"].country == "USA" and places["Paris"].admin1 == "Texas"
     assert places["Texas"].feature == "admin1"
-    plain = _by_text(_resolve(nlp, resolver, "Farmers blocked roads around Paris on Monday.")[0])
+    plain = _places(nlp, resolver, "Farmers blocked roads around Paris on Monday.")
     assert plain["Paris"].country == "FRA"
 
 
@@ -404,7 +409,7 @@ def test_a_region_after_a_district_is_a_place(nlp: Language, resolver: PlaceReso
         "Two guards were killed by a US drone strike in Sangin district, Helmand, on "
         "Tuesday, the governor's office said."
     )
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert (places["Helmand"].country, places["Helmand"].feature) == ("AFG", "admin1")
 
 
@@ -422,7 +427,7 @@ def test_small_places_in_the_country_a_mission_serves(
     assert town.lat == pytest.approx(48.0, abs=0.1) and town.confidence < 0.8
     assert focus is not None and focus.country == "UKR"
     bare = "Monitors recorded 12 explosions near Krasnohorivka on Friday."
-    assert "Krasnohorivka" not in _by_text(_resolve(nlp, resolver, bare)[0])
+    assert "Krasnohorivka" not in _places(nlp, resolver, bare)
 
 
 @pytest.mark.model
@@ -431,7 +436,7 @@ def test_tal_afar_labelled_person_is_a_place(nlp: Language, resolver: PlaceResol
         "Iraqi troops pushed into Tal Afar on Sunday after a week of shelling, a military "
         "spokesman said."
     )
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     tal_afar = places["Tal Afar"]
     assert tal_afar.country == "IRQ" and tal_afar.admin1 == "Nīnawá"
     assert tal_afar.lat == pytest.approx(36.38, abs=0.05)
@@ -445,7 +450,7 @@ def test_country_and_admin1_mentions(nlp: Language, resolver: PlaceResolver) -> 
         "Turkey and Russia agreed on Friday to extend the truce. The governor of Nineveh "
         "province said Mosul would reopen its airport."
     )
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert (places["Turkey"].feature, places["Turkey"].country) == ("country", "TUR")
     assert places["Russia"].precision == Precision.COUNTRY
     assert (places["Nineveh"].feature, places["Nineveh"].country) == ("admin1", "IRQ")
@@ -506,7 +511,7 @@ def test_demonym_modifiers_name_countries_and_continents(
     nlp: Language, resolver: PlaceResolver
 ) -> None:
     body = "Russian jets struck the town on Friday as EU leaders met European bankers in Brussels."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Russian"].country == "RUS" and places["Russian"].feature == "country"
     assert places["EU"].feature == "continent" and places["EU"].name == "Europe"
     assert places["European"].name == "Europe"
@@ -519,7 +524,7 @@ def test_places_inside_organisation_names(nlp: Language, resolver: PlaceResolver
         "A professor at the University of Toronto told the Zimbabwe Herald on Tuesday that the "
         "talks had stalled."
     )
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Toronto"].country == "CAN"
     assert places["Zimbabwe"].feature == "country" and places["Zimbabwe"].country == "ZWE"
 
@@ -529,7 +534,7 @@ def test_dateline_state_abbreviation_qualifies_the_city(
     nlp: Language, resolver: PlaceResolver
 ) -> None:
     body = "HELENA, Mont. (AP) - The state and a prison operator failed to agree on a contract."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Mont."].name == "Montana" and places["Mont."].feature == "admin1"
     assert places["HELENA"].country == "USA" and places["HELENA"].admin1 == "Montana"
 
@@ -600,7 +605,7 @@ def test_no_dateline(small: Gazetteer, text: str) -> None:
 @pytest.mark.model
 def test_a_region_after_a_town_picks_the_town_in_it(nlp: Language, resolver: PlaceResolver) -> None:
     body = "Gunmen shot dead two police officers in Zamora, Michoacan, on Sunday, prosecutors said."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Zamora"].country == "MEX" and places["Zamora"].feature == "city"
     assert {c.country for c in places["Zamora"].candidates} == {"MEX"}
     assert places["Michoacan"].feature == "admin1" and places["Michoacan"].country == "MEX"
@@ -611,7 +616,7 @@ def test_a_town_the_gazetteer_lacks_in_the_region_named_is_dropped(
     nlp: Language, resolver: PlaceResolver
 ) -> None:
     body = "Residents of La Concordia parish, San Cristobal, Tachira state, protested on Friday."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert "La Concordia" not in places  # La Concordia exists only elsewhere in the gazetteer
     assert places["San Cristobal"].country == "VEN"
 
@@ -641,7 +646,7 @@ def test_a_hyphen_between_places_of_one_country_joins_them(
     nlp: Language, resolver: PlaceResolver
 ) -> None:
     body = "Dozens of fuel trucks were stranded on the Kabul-Kandahar highway after the ambush."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Kabul"].country == places["Kandahar"].country == "AFG"
 
 
@@ -653,7 +658,7 @@ def test_parts_of_longer_names_and_dates_are_not_places(
         "On 9 May 2020, armed men clashed with community police in Buena Vista de la Salud, "
         "Guerrero. A day later a man was shot in Colonia Moises Saenz, Apodaca."
     )
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert not {"May", "Buena Vista", "Colonia"} & set(places)
     assert places["Guerrero"].country == "MEX"
 
@@ -663,7 +668,7 @@ def test_a_list_of_towns_is_not_a_chain_of_qualifiers(
     nlp: Language, resolver: PlaceResolver
 ) -> None:
     body = "Heavy rain flooded streets in Kabul, Kandahar and Herat on Thursday, officials said."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Kabul"].feature == "city" and places["Kabul"].country == "AFG"
 
 
@@ -795,7 +800,7 @@ def test_a_small_town_written_with_its_region_is_found(
 @pytest.mark.model
 def test_a_small_town_alone_stays_out(nlp: Language, resolver: PlaceResolver) -> None:
     body = "An avalanche buried two hikers above Zermatt on Saturday, rescuers said."
-    assert "Zermatt" not in _by_text(_resolve(nlp, resolver, body)[0])
+    assert "Zermatt" not in _places(nlp, resolver, body)
 
 
 @pytest.mark.model
@@ -805,16 +810,16 @@ def test_the_first_name_in_brackets_after_a_place_is_where_it_lies(
     """ "the village of X (Dori, Seno)": the town in brackets after a place the gazetteer
     lacks is taken, though the model tags it a product; after a person it is not."""
     body = "Gunmen burned a school in the village of Kwasoboro (Dori, Seno) on Monday."
-    dori = _by_text(_resolve(nlp, resolver, body)[0])["Dori"]
+    dori = _places(nlp, resolver, body)["Dori"]
     assert (dori.country, dori.feature) == ("BFA", "city")
     body = "The striker Ali Kone (Dori) scored twice on Sunday."
-    assert "Dori" not in _by_text(_resolve(nlp, resolver, body)[0])
+    assert "Dori" not in _places(nlp, resolver, body)
 
 
 @pytest.mark.model
 def test_a_name_the_model_cuts_apart_is_read_whole(nlp: Language, resolver: PlaceResolver) -> None:
     body = "Traders protested in Toba Tek Singh on Monday, police said."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Toba Tek Singh"].country == "PAK"
     assert set(places) == {"Toba Tek Singh"}
 
@@ -827,11 +832,11 @@ def test_a_qualifier_takes_the_sense_that_holds_the_town(
     Cameroon's South-West, where Mamfe lies; "Niger" is a country and the Nigerian state
     that holds Minna."""
     body = "Soldiers patrolled Mamfe town (Manyu, Sud-Ouest) after the attack."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Mamfe"].country == "CMR"
     assert (places["Sud-Ouest"].country, places["Sud-Ouest"].name) == ("CMR", "South-West")
     body = "Patients protested at a clinic in Minna (Chanchaga LGA, Niger) on Tuesday."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Minna"].country == "NGA"
     assert (places["Niger"].country, places["Niger"].feature) == ("NGA", "admin1")
 
@@ -848,10 +853,10 @@ def test_a_place_of_or_near_a_town_lies_there(nlp: Language, resolver: PlaceReso
     """ "the X area of Y", "X village near Y": X keeps its candidates in or near Y; a name
     with none there is a place the gazetteer lacks, not a namesake elsewhere."""
     body = "Police dispersed protesters in the Secunderabad area of Hyderabad on Monday."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Secunderabad"].country == places["Hyderabad"].country == "IND"
     body = "Gunmen raided Hamirpur village near Rapar town on Sunday."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert set(places) == {"Rapar"}  # the Hamirpurs of the gazetteer lie elsewhere in India
 
 
@@ -862,13 +867,13 @@ def test_a_town_before_a_region_of_another_country_is_a_town(
     """ "Valparaiso, Zacatecas": a name that is also a region of Chile, written before a
     Mexican state, is a Mexican town; the state that holds the town beats the state capital
     of the same name ("Coatzacoalcos, Veracruz")."""
-    places = _by_text(_resolve(nlp, resolver, "Armed men clashed in Valparaiso, Zacatecas.")[0])
+    places = _places(nlp, resolver, "Armed men clashed in Valparaiso, Zacatecas.")
     assert places["Valparaiso"].country == "MEX"
     assert places["Zacatecas"].feature == "admin1"
     body = "Gang members handed out food in Coatzacoalcos, Veracruz, on Monday."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Veracruz"].feature == "admin1" and places["Coatzacoalcos"].country == "MEX"
-    places = _by_text(_resolve(nlp, resolver, "Heavy rain hit Valparaiso, Chile, on Monday.")[0])
+    places = _places(nlp, resolver, "Heavy rain hit Valparaiso, Chile, on Monday.")
     assert places["Valparaiso"].country == "CHL"
 
 
@@ -877,10 +882,10 @@ def test_a_demonym_before_region_is_the_region_of_that_name(
     nlp: Language, resolver: PlaceResolver
 ) -> None:
     body = "Clan clashes erupted in the Somali region of Ethiopia on Monday."
-    somali = _by_text(_resolve(nlp, resolver, body)[0])["Somali"]
+    somali = _places(nlp, resolver, body)["Somali"]
     assert (somali.country, somali.feature) == ("ETH", "admin1")
     body = "Somalia's president said the Somali army retook the town."
-    assert _by_text(_resolve(nlp, resolver, body)[0])["Somali"].country == "SOM"
+    assert _places(nlp, resolver, body)["Somali"].country == "SOM"
 
 
 @pytest.mark.model
@@ -888,7 +893,7 @@ def test_local_unit_words_join_a_chain(nlp: Language, resolver: PlaceResolver) -
     """ "Bamenda subdivision (Mezam, Nord-Ouest)": a unit word of Cameroon between a town and
     its region keeps the chain, so the region is Cameroon's North-West, not Haiti's."""
     body = "Soldiers raided Bafut town, Bamenda subdivision (Mezam, Nord-Ouest), on Friday."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["Nord-Ouest"].country == places["Bamenda"].country == "CMR"
 
 
@@ -911,17 +916,17 @@ def test_districts_are_places_only_where_written_as_districts(
     nlp: Language, resolver: PlaceResolver
 ) -> None:
     body = "Gunmen burned two schools in Logobou (Logobou, Tapoa) on Tuesday, residents said."
-    tapoa = _by_text(_resolve(nlp, resolver, body)[0])["Tapoa"]
+    tapoa = _places(nlp, resolver, body)["Tapoa"]
     assert (tapoa.country, tapoa.feature, tapoa.precision) == ("BFA", "admin2", "admin2")
     body = "Troops exchanged fire near Uri in Baramulla district on Monday, the army said."
-    baramulla = _by_text(_resolve(nlp, resolver, body)[0])["Baramulla district"]
+    baramulla = _places(nlp, resolver, body)["Baramulla district"]
     assert (baramulla.country, baramulla.feature) == ("IND", "admin2")
     body = "The championship visits Snetterton, Norfolk, in July and Knockhill, Fife, in August."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert (places["Norfolk"].country, places["Norfolk"].feature) == ("GBR", "admin2")
     # a bare name is its town or region, never a district of the same name
     body = "Tourists returned to Paris on Monday as museums reopened, officials said."
-    assert _by_text(_resolve(nlp, resolver, body)[0])["Paris"].feature == "city"
+    assert _places(nlp, resolver, body)["Paris"].feature == "city"
 
 
 @pytest.mark.model
@@ -930,13 +935,13 @@ def test_landmarks_and_full_country_names(nlp: Language, resolver: PlaceResolver
     name of Casablanca); a country's full name is its country, whatever the NER tag; an
     abbreviation before a name is part of it ("U.S. Virgin Islands")."""
     body = "Reporters gathered outside the White House on Monday before the president spoke."
-    white = _by_text(_resolve(nlp, resolver, body)[0])["White House"]
+    white = _places(nlp, resolver, body)["White House"]
     assert (white.name, white.country) == ("Washington", "USA")
     body = "Talks with the Democratic People's Republic of Korea resumed on Monday in Geneva."
-    dprk = _by_text(_resolve(nlp, resolver, body)[0])["Democratic People's Republic of Korea"]
+    dprk = _places(nlp, resolver, body)["Democratic People's Republic of Korea"]
     assert dprk.country == "PRK"
     body = "A hurricane warning was issued for the U.S. Virgin Islands and Puerto Rico on Monday."
-    places = _by_text(_resolve(nlp, resolver, body)[0])
+    places = _places(nlp, resolver, body)
     assert places["U.S. Virgin Islands"].country == "VIR" and "U.S." not in places
 
 
