@@ -1182,3 +1182,97 @@ def test_people_named_by_plain_nouns_are_civilian_victims(code: Coder) -> None:
     assert (shot.recipient.sector, shot.recipient.country) == ("CVL", "MEX")
     doers = code("Four men robbed a bank in Culiacan, Mexico, on Sunday, police said.")
     assert all(e.actor is None or e.actor.sector != "CVL" for e in doers.events)
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "modality"),
+    [
+        # a word of intent governs its complements, not the verbs conjoined to it
+        ("Investigators said the militia helped to plan and carry out raids on three villages "
+         "in 2021.", "ASSAULT", Modality.HISTORICAL),
+        ("The rebels planned and carried out the attack on the garrison in Goma on Monday.",
+         "ASSAULT", Modality.ASSERTED),
+        # what a request asks for has not happened
+        ("The African Union faces calls to send peacekeepers to Chad.",
+         "MOBILIZE", Modality.HYPOTHETICAL),
+        ("Kenya's president faces pressure from lawmakers to deploy troops to Haiti.",
+         "MOBILIZE", Modality.HYPOTHETICAL),
+        ("The bloc renewed its calls for talks between the two parties in Yemen.",
+         "CONSULT", Modality.HYPOTHETICAL),
+    ],
+)  # fmt: skip
+@pytest.mark.model
+def test_modality_of_conjoined_and_requested_actions(
+    code: Coder, text: str, event_type: str, modality: str
+) -> None:
+    events = [e for e in code(text).events if e.event_type == event_type]
+    assert events, describe(code(text).events)
+    assert events[0].modality == modality, describe(events)
+
+
+@pytest.mark.model
+def test_a_refused_appeal_is_a_refusal(code: Coder) -> None:
+    """A word above a request noun decides first: "dismissed an appeal to disarm"."""
+    article = code("Rebels in Mali on Friday dismissed an appeal from the junta to lay down "
+                   "their weapons.")  # fmt: skip
+    rejects = [e for e in article.events if e.event_type == "REJECT"]
+    assert rejects and rejects[0].modality == Modality.ASSERTED, describe(article.events)
+    assert rejects[0].actor is not None and rejects[0].actor.sector == "REB"
+
+
+@pytest.mark.model
+def test_helping_to_do_something_is_taking_part_not_aid(code: Coder) -> None:
+    article = code("Prosecutors said two Danish officers helped to plan the raid on the compound.")
+    assert not [e for e in article.events if e.event_type == "AID"], describe(article.events)
+    given = code("Norway helped Sudanese refugees with food and tents on Monday.")
+    assert any(e.event_type == "AID" for e in given.events), describe(given.events)
+
+
+@pytest.mark.model
+def test_conjoined_qualifiers_make_one_actor_per_country(code: Coder) -> None:
+    article = code("Russian and Belarusian warplanes bombed a depot near Zhytomyr on Sunday.")
+    countries = {e.actor.country for e in article.events
+                 if e.event_type == "ASSAULT" and e.actor is not None}  # fmt: skip
+    assert countries == {"RUS", "BLR"}, describe(article.events)
+    protest = code("German and Dutch activists staged a protest in Doha on Wednesday.")
+    assert {e.actor.country for e in protest.events if e.event_type == "PROTEST" and e.actor} == {
+        "DEU",
+        "NLD",
+    }
+
+
+@pytest.mark.model
+def test_the_doer_of_shelling_the_parser_split_from_its_compound(code: Coder) -> None:
+    """ "killed in Israeli tank shelling": md parses "tank" as the object of "in" and
+    "shelling" as a clause of its own; the demonym still names who shelled."""
+    article = code("Three farmers were killed in Syrian army shelling near Idlib on Tuesday.")
+    attack = next(e for e in article.events if e.event_type == "ASSAULT")
+    assert attack.actor is not None and attack.actor.country == "SYR", describe(article.events)
+
+
+@pytest.mark.model
+def test_punished_for_doing_names_who_did_it(code: Coder) -> None:
+    article = code("A court in Tunis jailed an Algerian smuggler for helping fighters cross "
+                   "into Libya.")  # fmt: skip
+    aid = [e for e in article.events if e.event_type == "AID"]
+    assert all(e.actor is None or e.actor.sector != "JUD" for e in aid), describe(article.events)
+
+
+@pytest.mark.model
+def test_a_claim_of_responsibility_names_the_attacker(code: Coder) -> None:
+    alone = code("Al-Shabaab claimed responsibility for an attack on a hotel in Mogadishu.")
+    attack = next(e for e in alone.events if e.event_type == "ASSAULT")
+    assert attack.actor is not None and attack.actor.code.startswith("SOM"), describe(alone.events)
+    told = code("A car bomb exploded outside a hotel in Mogadishu on Monday, killing six people. "
+                "Al-Shabaab claimed responsibility for the attack.")  # fmt: skip
+    assaults = [e for e in told.events if e.event_type == "ASSAULT"]
+    assert len(assaults) == 1, describe(told.events)  # the attack told before, not a second one
+    assert assaults[0].actor is not None and assaults[0].actor.name == "al-Shabaab"
+    assert assaults[0].dead == 6
+
+
+@pytest.mark.model
+def test_an_unknown_name_is_named_whole(code: Coder) -> None:
+    article = code("Gunmen opened fire on non-Muslims at a market in Mandera on Friday.")
+    names = {e.recipient.name for e in article.events if e.recipient is not None}
+    assert "non" not in names, describe(article.events)

@@ -239,6 +239,8 @@ class EventCoder:
                     continue
                 if entry.governs and not self._governs(tok, entry):
                     continue
+                if entry.not_governs and not objects and _clause_child(tok, entry.not_governs):
+                    continue
                 matched = bool(objects & set(entry.objects))
                 if entry.embedded:
                     if matched or self._embeds(tok, entry.embedded):
@@ -316,7 +318,24 @@ class EventCoder:
                 return _verb_above(gov) or gov
             if gov.pos_ == "VERB" and self.lemma(gov) in self.lex.prep_governors:
                 return gov
+            if self._claimed(tok) is not None:
+                return gov.head  # "claimed responsibility for the attack"
         return None
+
+    def _claimed(self, noun: Token) -> Token | None:
+        """The verb of "claimed/denied responsibility *for* ``noun``", if that is its frame."""
+        prep = noun.head
+        if noun.dep_ != "pobj" or prep.lower_ != "for":
+            return None
+        resp = prep.head
+        verb = resp.head
+        framed = (
+            resp.dep_ == "dobj"
+            and resp.lemma_.lower() in self.lex.responsibility_nouns
+            and verb.pos_ == "VERB"
+            and self.lemma(verb) in self.lex.responsibility_verbs
+        )
+        return verb if framed else None
 
     # ------------------------------------------------------------------ sentences
     def _code_sentence(
@@ -332,6 +351,8 @@ class EventCoder:
             built = self._build(article, fld, sent, trig, mentions, state)
             if trig.is_noun and _is_reference(trig.token, built):
                 continue  # "the attack", "the meeting": a mention of an event told elsewhere
+            if trig.is_noun and self._claims_earlier(trig, built, state):
+                continue  # "X claimed responsibility for the attack": the attack told before
             events.extend(built)
         merged = _merge(events)
         for ev in merged:  # "blew up power lines near Kabul": after joint actions and merging
@@ -366,7 +387,9 @@ class EventCoder:
         actor_toks, recipient_toks = self._arguments(trig)
         if self._natural_cause(trig, actor_toks):
             return []  # "an earthquake killed 20", "killed in a road accident"
-        actors = [a for a in (self.actor_of(t, mentions, state) for t in actor_toks) if a] or [None]
+        actors: list[Actor | None] = [
+            a for t in actor_toks for a in self._actors_of(t, mentions, state)
+        ] or [None]
         recipient, recipient_tok = self._recipient(recipient_toks, mentions, state)
         if recipient is None and recipient_tok is not None and entry.type in self.lex.victim_types:
             recipient = self._victim(recipient_tok, fld)  # "a man was abducted"
@@ -411,6 +434,20 @@ class EventCoder:
             kind, word = said
             events += [stated_event(ev, kind, word, sent, article) for ev in events]
         return events
+
+    def _claims_earlier(self, trig: _Trigger, built: list[Event], state: ArticleState) -> bool:
+        """ "X claimed responsibility for *the* attack": a definite noun names the latest
+        violent event of the article, which gets X as its actor when it had none."""
+        earlier = state.last_violent
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+                       for c in trig.token.children)  # fmt: skip
+        if not definite or earlier is None or self._claimed(trig.token) is None:
+            return False
+        claimant = next((e.actor for e in built if e.actor is not None), None)
+        if earlier.actor is None and claimant is not None and built[0].modality == "asserted":
+            earlier.actor = claimant
+            earlier.confidence["actor"] = round(claimant.confidence * 0.8, 3)
+        return True
 
     def _count_casualties(self, sent: Span, events: list[Event], state: ArticleState) -> None:
         """Dead and injured stated in the sentence go to its first asserted violent event, or,
@@ -590,12 +627,17 @@ class EventCoder:
         rest = _roles(tok, [r for r in roles if r != "dobj"])
         if agent is None:  # "killed in Israeli shelling": the shelling's agent
             agent = next((a for prep in ("in", "during") for noun in prep_objects(tok, prep)
-                          if (self.lemma(noun) in self.lex.nouns  # or a gerund: "a shooting"
-                              or self.lemma(noun) in self.lex.verbs)
+                          if (self._event_word(noun) or self._event_word(_gerund_after(noun)))
                           and (a := self._noun_agent(noun)) is not None), None)  # fmt: skip
         if agent is None and patient is not None and trig.entry.type == "MOBILIZE":
             return [patient], rest
         return ([agent] if agent is not None else []), ([patient] if patient else []) + rest
+
+    def _event_word(self, tok: Token | None) -> bool:
+        """An event noun, or a gerund of an event verb ("a shooting")."""
+        return tok is not None and (
+            self.lemma(tok) in self.lex.nouns or self.lemma(tok) in self.lex.verbs
+        )
 
     def _indirect_recipients(self, tok: Token, roles: list[str]) -> list[Token]:
         """Recipients the verb reaches through its object ("fired a water cannon *at* X") or
@@ -641,7 +683,9 @@ class EventCoder:
                 return None  # "sent to Tal Afar": a destination; "Maungdaw District": a place
             if tok.ent_type_ in UNKNOWN_ACTOR_ENTS or (tok.pos_ == "PROPN" and not tok.ent_type_):
                 left = min(t.i for t in argument_tokens(tok))
-                text = tok.doc[left : tok.i + 1].text
+                ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+                # the whole name when the parser heads it inside ("non-Muslims": "non")
+                text = ent.text if ent is not None else tok.doc[left : tok.i + 1].text
                 return Actor(text, "", None, None, "other", text, None, None, 0.3)
             return None
         head_hit = mentions.actors.get(tok.i)
@@ -657,6 +701,26 @@ class EventCoder:
             sector = best.sector or ""
             return replace(best, country=country, code=country + sector, confidence=0.8)
         return best
+
+    def _actors_of(self, tok: Token, mentions: Mentions, state: ArticleState) -> list[Actor]:
+        """The actors an argument word stands for: one, or one per country of conjoined
+        qualifiers ("US and British activists", "Russian and Syrian warplanes")."""
+        actor = self.actor_of(tok, mentions, state)
+        if actor is None or actor.kind != "sector" or actor.country is None:
+            return [actor] if actor is not None else []
+        quals = [c for c in tok.children if c.i < tok.i and c.dep_ in ("amod", "compound", "nmod")]
+        countries = {
+            a.country: a
+            for q in quals
+            for t in (q, *q.conjuncts)
+            if (a := mentions.actors.get(t.i)) is not None and a.country is not None
+        }
+        if len(countries) < 2 or actor.country not in countries:
+            return [actor]
+        sector = actor.sector or ""
+        return [replace(actor, country=c, code=c + sector,
+                        name=actor.name.replace(countries[actor.country].name, a.name, 1))
+                for c, a in countries.items()]  # fmt: skip
 
     def _owner(self, tok: Token, mentions: Mentions, state: ArticleState) -> Actor | None:
         """The actor a role belongs to: its possessor ("its", "al-Shabaab's")."""
@@ -993,6 +1057,22 @@ def _roles(tok: Token, roles: list[str]) -> list[Token]:
         else:
             found.extend(prep_objects(tok, role))
     return found
+
+
+def _gerund_after(noun: Token) -> Token | None:
+    """The gerund the parser split from its compound ("Israeli *tank* | *shelling*": "tank"
+    the object of "in", "shelling" a clause of its own), if any."""
+    doc = noun.doc
+    if noun.i + 1 >= len(doc) or noun.pos_ != "NOUN":
+        return None
+    nxt = doc[noun.i + 1]
+    split = nxt.tag_ == "VBG" and nxt.dep_ == "advcl" and nxt.head.i == noun.head.head.i
+    return nxt if split else None
+
+
+def _clause_child(verb: Token, dep: str) -> bool:
+    """Does ``verb`` govern a verb clause by ``dep``?"""
+    return any(c.dep_ == dep and c.pos_ in ("VERB", "AUX") for c in verb.children)
 
 
 def _that_clause(c: Token) -> bool:

@@ -69,6 +69,9 @@ class Entry(_Model):
     # the entry needs the verb to govern a clause of this kind ("refused *to meet*": xcomp;
     # "a rights group protested *that* ...": ccomp), and not one of these event types
     governs: Literal["xcomp", "ccomp"] | None = None
+    # nor when, with no object, it governs a clause of this kind: the subject takes part in
+    # that action ("helped to plan the attacks"), it does not give to anyone ("helped Iraq")
+    not_governs: Literal["xcomp", "ccomp"] | None = None
     not_embedded: list[str] = []
     size: Literal["dead", "injured", "arrested"] | None = None
     # the modality the word itself carries when nothing else says otherwise ("pledged aid":
@@ -100,6 +103,7 @@ class Modality(_Model):
     planned_nouns: list[str]
     threatened_nouns: list[str]
     negated_nouns: list[str]
+    requested_nouns: list[str] = []
     modal_hypothetical: list[str]
     modal_planned: list[str]
     conditional_marks: list[str]
@@ -159,6 +163,8 @@ class LexiconFile(_Model):
     natural_causes: list[str] = []
     carrier_nouns: list[str] = []
     quantity_nouns: list[str] = []
+    responsibility_nouns: list[str] = []
+    responsibility_verbs: list[str] = []
     restating_verbs: list[str] = []
     context_cues: dict[str, list[str]] = {}
     mode_cues: dict[str, list[ModeCue]] = {}
@@ -206,6 +212,8 @@ class Lexicon:
         self.natural_causes: set[str] = set()
         self.carrier_nouns: set[str] = set()
         self.quantity_nouns: set[str] = set()
+        self.responsibility_nouns: set[str] = set()
+        self.responsibility_verbs: set[str] = set()
         self.restating_verbs: set[str] = set()
         self.context_cues: dict[str, str] = {}
         self.mode_cues: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
@@ -241,6 +249,8 @@ class Lexicon:
         self.natural_causes.update(w.lower() for w in lex.natural_causes)
         self.carrier_nouns.update(lex.carrier_nouns)
         self.quantity_nouns.update(lex.quantity_nouns)
+        self.responsibility_nouns.update(lex.responsibility_nouns)
+        self.responsibility_verbs.update(lex.responsibility_verbs)
         self.restating_verbs.update(lex.restating_verbs)
         for form, lemma in lex.irregular.items():
             self.irregular.setdefault(form.lower(), lemma.lower())

@@ -12,6 +12,7 @@ speaker becomes ``attributed_to``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import takewhile
 
 from spacy.tokens import Span, Token
 
@@ -52,6 +53,9 @@ class ModalityReader:
         ):
             for word in words:
                 self.nouns.setdefault(word, modality)
+        for word in m.requested_nouns:
+            self.nouns.setdefault(word, Modality.HYPOTHETICAL)
+        self.requested = set(m.requested_nouns)
         self.modal_hyp = set(m.modal_hypothetical)
         self.modal_plan = set(m.modal_planned)
         self.marks = set(m.conditional_marks)
@@ -65,21 +69,45 @@ class ModalityReader:
         to it ("threatened to attack if the drills went ahead") belongs to what is threatened,
         not to the threat.
         """
+        requested: list[ModalityCue] = []
+
+        def decisive(cue: ModalityCue | None) -> ModalityCue | None:
+            """A request noun ("calls to send peacekeepers") decides only when nothing above
+            it does: "dismissed an appeal to lay down arms" is a refusal."""
+            token = cue.token if cue is not None else None
+            if token is not None and token.pos_ == "NOUN" and token.lemma_ in self.requested:
+                requested.append(cue)  # type: ignore[arg-type]
+                return None
+            return cue
+
         cue = self._own(trigger, is_trigger=True, conditions=not verbal)
         if cue is None and clause is not trigger:
-            cue = self._own(clause, is_trigger=False)
+            # a noun between the trigger and its clause: "renewed *calls* for talks"
+            between = takewhile(lambda t: t.i != clause.i, governing_chain(trigger))
+            cue = next((c for t in between if t.pos_ in ("NOUN", "PROPN")
+                        and (c := decisive(self._lexical(t)))), None)  # fmt: skip
+            cue = cue or self._own(clause, is_trigger=False)
             if cue is None:
                 cue = self._lexical(clause)
         if cue is not None:
             return cue
         start = clause if clause is not trigger else trigger
+        below = start
         for token in governing_chain(start):
             if token.lemma_.lower() in self.speech and token.pos_ in ("VERB", "AUX"):
                 break
-            cue = self._own(token, is_trigger=False) or self._lexical(token)
+            cue = self._own(token, is_trigger=False)
+            # a word of intent governs its complements, not the verbs conjoined to it:
+            # "helped to plan and carry out killings" (the killings were carried out)
+            if cue is None and not (below.dep_ == "conj" and below.head.i == token.i):
+                cue = decisive(self._lexical(token))
+            infinitive = below.dep_ in ("advcl", "xcomp") and child(below, "aux") is not None
+            if cue is None and infinitive:
+                cue = decisive(self._object_noun(token))
             if cue is not None:
                 return cue
-        return ASSERTED
+            below = token
+        return requested[0] if requested else ASSERTED
 
     def _own(
         self, token: Token, *, is_trigger: bool, conditions: bool = True
@@ -129,6 +157,14 @@ class ModalityReader:
                 if any(c.dep_ == "det" and c.lower_ in self.negators for c in token.children):
                     return ModalityCue(Modality.NEGATED, 0.8, token.text, token)  # "no plans"
                 return ModalityCue(modality, 0.8, token.text, token)
+        return None
+
+    def _object_noun(self, verb: Token) -> ModalityCue | None:
+        """The cue of a noun object whose infinitive the parser hung on the verb: "faces
+        pressure from Congress *to help* Iran" (the help is asked for, not given)."""
+        for c in verb.children:
+            if c.dep_ == "dobj" and c.pos_ == "NOUN":
+                return self._lexical(c)
         return None
 
     def _reporter(self, token: Token) -> Token | None:
