@@ -958,3 +958,48 @@ def test_a_large_city_after_a_preposition_needs_no_country(
     assert {e.text: e.label_ for e in nlp(body).ents}["Thessaloniki"] == "ORG"
     places, _ = _resolve(nlp, resolver, body)
     assert _by_text(places)["Thessaloniki"].country == "GRC"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        # a town of the main tier elsewhere (Odesa oblast); a small Pivdenne lies in Donetsk's
+        ("Artillery hit a school near Pivdenne, Donetsk, on Tuesday, the army said.", "Pivdenne"),
+        # known to the gazetteer only abroad (an old name of Sevan, Armenia)
+        ("Mortar fire hit a farm in the area of Elenovka, Donetsk, on Sunday.", "Elenovka"),
+    ],
+)  # fmt: skip
+def test_a_large_city_after_a_town_names_its_region(
+    nlp: Language, resolver: PlaceResolver, body: str, name: str
+) -> None:
+    places = _places(nlp, resolver, body)
+    town = places.get(name)
+    assert town is None or town.admin1 == "Donetska oblast", town
+    assert all(p.country == "UKR" for p in places.values()), places
+
+
+@pytest.mark.model
+def test_a_name_its_written_region_lacks_is_not_a_namesake_elsewhere(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """The small tier's only Pisky lies in Poltava oblast: "near Pisky, Donetsk" is not it,
+    and neither is a later bare "near Pisky"; the events take Donetsk."""
+    body = (
+        "Separatist forces fired mortars at army positions near Pisky, Donetsk, on Friday. "
+        "Monitors counted six explosions near Pisky later that day."
+    )
+    places = _places(nlp, resolver, body)
+    assert "Pisky" not in places and places["Donetsk"].admin1 == "Donetska oblast"
+
+
+@pytest.mark.model
+def test_a_region_named_in_english_with_its_direction(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """GeoNames calls Lower Juba "Jubbada Hoose": written with its direction word, the English
+    name is the region, not the South Sudanese capital Juba inside it."""
+    body = "Militants shelled an army camp in Afmadow town (Afmadow, Lower Juba) on Monday."
+    places = _places(nlp, resolver, body)
+    assert places["Lower Juba"].feature == "admin1" and places["Lower Juba"].country == "SOM"
+    assert "Juba" not in places

@@ -160,7 +160,7 @@ class MentionFinder:
             found.mentions.extend(mentions)
             found.hints.extend(self._demonyms(doc, fld))
             found.hints.extend(self._mission_hints(doc, fld))
-            found.unplaced.extend(unplaced)
+            found.unplaced.extend(self._written_in(doc, unplaced, mentions))
             for m in (*mentions, *unplaced):
                 m.order = part  # numbered below, in the order of the text
         ordered = sorted((*found.mentions, *found.unplaced), key=lambda m: (m.order, m.start))
@@ -463,12 +463,16 @@ class MentionFinder:
             candidates, loose = self.gaz.lookup_loose(key), True
         if not strong:  # "Chen" is an old name of Chenzhou, "Julia" of Plovdiv: not for guesses
             primary, entries = self.gaz.primary_keys, self.gaz.entries
+            words = key.split()
+            # a region's English name with its direction: "Lower Juba" (Jubbada Hoose)
+            directed = len(words) > 1 and words[0] in self.directions
             candidates = tuple(
                 i
                 for i in candidates
                 if self._alike(key, primary[i])
                 or tk.short_form(key, entries[i], primary[i])
-                or (entries[i].feature == "country" and len(key.split()) > 1)
+                or (entries[i].feature == "country" and len(words) > 1)
+                or (entries[i].feature == "admin1" and directed)
             )  # a country by its full name: "the Democratic People's Republic of Korea"
         if not candidates:
             return None
@@ -532,7 +536,8 @@ class MentionFinder:
                 kept.append(m)
                 continue
             if m.qualifier is not None and m.source != "dateline":
-                region = m.qualifier.candidates
+                # a large city qualifies as its region too ("Pivdenne, Donetsk")
+                region = tuple(dict.fromkeys((*m.qualifier.candidates, *self._areas(m.qualifier))))
                 inside = self._inside(m.candidates, region)
                 if not inside:
                     inside = self._inside_other_sense(m, m.qualifier)
@@ -806,7 +811,9 @@ class MentionFinder:
         entries = self.gaz.entries
         if not any(entries[i].feature in _REGIONS for i in q.candidates):
             districts = tuple(i for i in q.candidates if entries[i].feature == "admin2")
-            return bool(districts) and any(self.gaz.within(i, districts) for i in m.candidates)
+            if districts and any(self.gaz.within(i, districts) for i in m.candidates):
+                return True
+            return self._in_city_region(q, m)
         if all(entries[i].feature == "city" for i in m.candidates):
             return True
         if any(
@@ -821,6 +828,30 @@ class MentionFinder:
             and len(areas) < len(m.candidates)
             and not {e.country for e in areas} & {e.country for e in regions}
         )
+
+    def _in_city_region(self, q: Mention, m: Mention) -> bool:
+        """ "Pivdenne, Donetsk", "Elenovka, Donetsk": a large city written after a town names
+        the region it gives its name to (wire and ACLED style), when the town may lie there (a
+        candidate or a small place of its name inside it) or lies in no place of that country
+        (one the gazetteer knows only abroad, by another name: Elenovka is an old name of Sevan,
+        Armenia). Towns of that country elsewhere, and towns abroad of that very name, are
+        not qualified: "Kabul, Kandahar", "Kismaayo, Lower Juba" (not Juba, South Sudan)."""
+        entries = self.gaz.entries
+        if not m.candidates or any(entries[i].feature != "city" for i in m.candidates):
+            return False
+        regions = tuple(a for a in self._areas(q) if entries[a].feature == "admin1")
+        if not regions:
+            return False
+        if any(self.gaz.within(i, regions) for i in m.candidates):
+            return True
+        countries = {entries[a].country for a in regions}
+        primary = self.gaz.primary_keys
+        # known abroad only by another name (not "Kismaayo, Lower Juba": Kismaayo's own name)
+        abroad = all(
+            entries[i].country not in countries and not self._alike(m.key, primary[i])
+            for i in m.candidates
+        )
+        return abroad or bool(self.gaz.qualified(m.key, regions))
 
     def _stands_alone(self, doc: Doc, m: Mention) -> bool:
         """False for a name that is not a place on its own: "the Juba river" (a natural
@@ -970,6 +1001,20 @@ class MentionFinder:
                     out.append(m)
                     break
         return out
+
+    def _written_in(
+        self, doc: Doc, unplaced: list[Mention], mentions: list[Mention]
+    ) -> list[Mention]:
+        """Unplaced names written before a region ("near Pisky, Donetsk") get it as their
+        qualifier: the small tier was searched there (``_small_mentions``) and does not hold
+        them, so a namesake elsewhere in the country is not them."""
+        text = doc_text(doc)
+        after = sorted((m for m in mentions if m.field == "body"), key=lambda m: m.start)
+        for u in unplaced:
+            q = next((m for m in after if m.start >= u.end), None)
+            if q is not None and self._qualifier_gap(text[u.end : q.start]) and self._areas(q):
+                u.qualifier = q
+        return unplaced
 
     def _locative_before(self, doc: Doc, i: int) -> bool:
         prev = doc[i - 1].lower_

@@ -161,7 +161,11 @@ class PlaceResolver:
         if country is None or shares[lead] < STRAY_LEADING_SHARE:
             return []
         out = []
+        # a name written in a region that does not hold it is not a namesake elsewhere
+        lacking = {m.key for m in found.unplaced if m.qualifier is not None}
         for m in found.unplaced:
+            if m.key in lacking:
+                continue
             candidates = self.gazetteer.qualified(m.key, (country,))
             if candidates:
                 m.candidates = candidates
