@@ -1003,3 +1003,31 @@ def test_a_region_named_in_english_with_its_direction(
     places = _places(nlp, resolver, body)
     assert places["Lower Juba"].feature == "admin1" and places["Lower Juba"].country == "SOM"
     assert "Juba" not in places
+
+
+@pytest.mark.model
+def test_the_outlets_country_breaks_a_tie_between_namesakes(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """A local paper's town is its own: an Irish address makes "Dundalk" the Irish town, an
+    American one (or none) the larger Maryland namesake; a generic domain (".tv") says
+    nothing; the outlet never becomes the article's focus."""
+    body = "Volunteers painted the old library in Dundalk on Saturday, the organisers said."
+    doc = nlp(body)
+
+    def resolve(url: str | None) -> dict[str, Place]:
+        article = Article(id="t", title="", text=body, url=url)
+        return _by_text(resolver.resolve(article, [("title", nlp("")), ("body", doc)])[0])
+
+    assert resolve("https://www.dundalk-news.ie/local/library")["Dundalk"].country == "IRL"
+    assert resolve("https://www.baltimore-news.com/local")["Dundalk"].country == "USA"
+    assert resolve("https://local.tv/library")["Dundalk"].country == "USA"
+    article = Article(id="t", title="", text="Markets fell on Monday.", url="https://x.co.uk/a")
+    assert resolver.resolve(article, [("title", nlp("")), ("body", nlp(article.text))])[1] is None
+
+
+@pytest.mark.model
+def test_a_demonym_is_not_a_towns_name(nlp: Language, resolver: PlaceResolver) -> None:
+    body = "The port drew Maltese, German and other immigrant families in the 1850s."
+    places = _places(nlp, resolver, body)
+    assert all(p.country != "IMN" for p in places.values()), places

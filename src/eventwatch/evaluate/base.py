@@ -117,10 +117,12 @@ class EvalContext:
         return out
 
 
-def gold_article(item: str, text: str, *, title: str = "", published: Any = None) -> Article:
+def gold_article(
+    item: str, text: str, *, title: str = "", published: Any = None, url: str | None = None
+) -> Article:
     """A PENDING English article built from a gold record, bypassing the language check
     (gold texts are English; a short sentence must not be skipped as too short)."""
-    article = new_article(source=item, title=title, text=text, published=published)
+    article = new_article(source=item, title=title, text=text, published=published, url=url)
     article.status, article.language = Status.PENDING, "en"
     return article
 

@@ -98,6 +98,7 @@ class GoldDoc:
     text: str
     published: datetime | None
     toponyms: list[GoldToponym]
+    url: str | None = None  # the article's address (GeoWebNews, LGL): its outlet
 
 
 def _int(value: Any) -> int | None:
@@ -135,7 +136,14 @@ def gold_doc(row: dict[str, Any]) -> GoldDoc:
     ]
     toponyms.sort(key=lambda t: (t.start, t.end))
     title = row.get("title") or ""
-    return GoldDoc(str(row["doc_id"]), title, row["text"], _published(row.get("date")), toponyms)
+    return GoldDoc(
+        str(row["doc_id"]),
+        title,
+        row["text"],
+        _published(row.get("date")),
+        toponyms,
+        row.get("url") or None,
+    )
 
 
 def read_gold(path: Path, ctx: EvalContext) -> list[GoldDoc]:
@@ -361,7 +369,7 @@ def _report(result: DatasetResult, tally: GeoTally, targets: dict[str, float]) -
 def _evaluate(ctx: EvalContext, name: str, path: Path, targets: dict[str, float]) -> DatasetResult:
     docs = read_gold(path, ctx)
     articles = ctx.code(
-        [gold_article(d.id, d.text, title=d.title, published=d.published) for d in docs],
+        [gold_article(d.id, d.text, title=d.title, published=d.published, url=d.url) for d in docs],
         label=name,
     )
     result = DatasetResult(name, TITLES[name], records=sum(len(d.toponyms) for d in docs))

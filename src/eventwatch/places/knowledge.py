@@ -44,6 +44,10 @@ class PlacesKnowledge(BaseModel):
     weak_prepositions: list[str] = []
     direction_words: list[str] = []
     mission_hosts: dict[str, list[str]] = {}
+    # country-code top-level domains sold as generic names ("news.tv", "radio.fm"): no outlet
+    # country; and those that are not the country's ISO code ("uk" is GB)
+    generic_tlds: list[str] = []
+    tld_countries: dict[str, str] = {}
     region_aliases: dict[str, list[str]] = {}
     landmarks: dict[str, int] = {}
 

@@ -81,11 +81,13 @@ class Mention:
 
 @dataclass(slots=True)
 class CountryHint:
-    """A demonym: evidence that the article concerns a country."""
+    """A demonym, a mission or the outlet's country: evidence that the article concerns a
+    country."""
 
     countries: tuple[str, ...]  # ISO2
     field: TextField
     start: int
+    outlet: bool = False  # from the article's address ("thesun.co.uk"): ranking only
 
 
 @dataclass(slots=True)
@@ -503,6 +505,8 @@ class MentionFinder:
                 span = doc[i : i + size]
                 if not tk.name_like(span) or any(t.idx in taken or t.ent_type_ for t in span):
                     continue
+                if self._demonym_rows(span.text):
+                    continue  # "German, Irish and other immigrants": not German, Isle of Man
                 mention = self._lookup(span, "body", "PROPN", WEAK_QUALITY, strong=False)
                 if mention is not None:
                     break

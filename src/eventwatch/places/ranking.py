@@ -59,6 +59,7 @@ class Weights:
     city_cue: float = 1.5  # "the town of Tal Afar"
     same_name_admin: float = 2.0  # a bare name shared by a region and a city of it is the city
     demonym_weight: float = 0.7  # context weight of one demonym
+    outlet_weight: float = 2.0  # context weight of the outlet's country (its address)
     dateline_weight: float = 3.0  # context weight of the dateline place
     smoothing: float = 0.5  # added to the context total: one weak hint is not certainty
 
@@ -172,8 +173,9 @@ class Ranker:
     def _hint_context(self, hints: list[CountryHint]) -> _Context:
         context = _Context()
         for hint in hints:
+            weight = self.w.outlet_weight if hint.outlet else self.w.demonym_weight
             for code in hint.countries:
-                context.add_country(code, self.w.demonym_weight / len(hint.countries))
+                context.add_country(code, weight / len(hint.countries))
         return context
 
     def _initial_context(self, groups: list[Group], hints: list[CountryHint]) -> _Context:

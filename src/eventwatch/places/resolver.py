@@ -10,13 +10,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from spacy.tokens import Doc
 
 from eventwatch.config import PlaceSettings
 from eventwatch.places.cache import load_gazetteer
 from eventwatch.places.gazetteer import Entry, Gazetteer
-from eventwatch.places.mentions import WEAK_ALIAS_SIMILARITY, Found, Mention, MentionFinder
+from eventwatch.places.mentions import (
+    WEAK_ALIAS_SIMILARITY,
+    CountryHint,
+    Found,
+    Mention,
+    MentionFinder,
+)
 from eventwatch.places.normalize import similarity
 from eventwatch.places.ranking import Group, Ranker, Weights, make_groups
 from eventwatch.records import Article, Place, PlaceCandidate, Precision, Span, TextField
@@ -58,6 +65,9 @@ class PlaceResolver:
             code: gazetteer.entries[i].iso3 or "" for code, i in gazetteer.countries.items() if code
         }
         self._country_by_iso3 = {e.iso3: e for e in reversed(countries) if e.iso3}
+        k = gazetteer.knowledge
+        self._generic_tlds = set(k.generic_tlds)
+        self._tld_countries = {tld.lower(): code for tld, code in k.tld_countries.items()}
 
     @classmethod
     def from_settings(
@@ -91,6 +101,7 @@ class PlaceResolver:
     ) -> tuple[list[Place], Place | None]:
         """The place mentions of an article (title first, in text order) and its focus."""
         found = self.finder.find(docs)
+        found.hints.extend(self._outlet_hints(article))
         accepted = self._accept(found)
         groups = make_groups(accepted)
         self.ranker.rank(groups, found.hints)
@@ -113,6 +124,7 @@ class PlaceResolver:
         """Resolve toponyms marked by someone else (gold annotations, a user's tagger), with
         the article's own mentions as context. ``None`` where the gazetteer has no such name."""
         found = self.finder.find(docs)
+        found.hints.extend(self._outlet_hints(article))
         accepted = self._accept(found)
         by_field = dict(docs)
         given: list[Mention | None] = []
@@ -126,6 +138,17 @@ class PlaceResolver:
         self.ranker.rank(groups, found.hints)
         by_key = {g.key: g for g in groups}
         return [None if m is None else self._place(m, by_key[m.key]) for m in given]
+
+    def _outlet_hints(self, article: Article) -> list[CountryHint]:
+        """The country of the outlet's country-code domain ("www.lmfm.ie": Ireland), if any."""
+        host = urlsplit(article.url or "").hostname or ""
+        tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
+        if len(tld) != 2 or not tld.isalpha() or tld in self._generic_tlds:
+            return []
+        code = self._tld_countries.get(tld, tld.upper())
+        if code not in self.gazetteer.countries:
+            return []
+        return [CountryHint((code,), "title", 0, outlet=True)]
 
     # ------------------------------------------------------------------ acceptance
     def _accept(self, found: Found) -> list[Mention]:
@@ -306,6 +329,8 @@ class PlaceResolver:
             by_country[p.country or ""] += weight
         iso3 = self._iso3
         for hint in found.hints:
+            if hint.outlet:
+                continue  # a paper's country is not what each of its stories is about
             for code in hint.countries:
                 by_country[iso3.get(code, "")] += HINT_WEIGHT / len(hint.countries)
         by_country.pop("", None)
