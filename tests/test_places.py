@@ -1031,3 +1031,18 @@ def test_a_demonym_is_not_a_towns_name(nlp: Language, resolver: PlaceResolver) -
     body = "The port drew Maltese, German and other immigrant families in the 1850s."
     places = _places(nlp, resolver, body)
     assert all(p.country != "IMN" for p in places.values()), places
+
+
+@pytest.mark.model
+def test_a_name_that_only_qualifies_a_thing_or_names_a_building_is_no_town(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "in the Airport police station": the preposition governs the station, not a town
+    called Airport; a town inside an institution's name, in a country the note is not about,
+    is a stray ("the Simon Rodriguez University" is no town in the Philippines)."""
+    body = "Gunmen shot a constable outside the Airport police station in Kismayo, Lower Juba."
+    assert "Airport" not in _places(nlp, resolver, body)
+    body = ("Students marched near the Simon Rodriguez University in El Vigia, Merida state, "
+            "on Monday.")  # fmt: skip
+    places = _places(nlp, resolver, body)
+    assert all(p.country == "VEN" for p in places.values()), places

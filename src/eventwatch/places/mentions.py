@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from eventwatch.dateline import find_dateline
 from eventwatch.nlp import doc_text
@@ -965,17 +965,26 @@ class MentionFinder:
         """1 when a strong locative preposition governs the name ("into Tal Afar", also through
         coordination: "near Tripoli and Derna"), 0.5 for a weak one."""
         tok = span.root
-        seen = 0
+        seen, thing = 0, False
         while tok.dep_ in ("conj", "appos", "compound") and tok.head is not tok and seen < 4:
+            # "in the Airport police station": the name qualifies a thing, not a place
+            thing = thing or (
+                tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and not self._unit(tok.head)
+            )
             tok, seen = tok.head, seen + 1
         words = []
         if tok.dep_ == "pobj":
             words.append(tok.head.lower_)
         if span.start > 0:
             words.append(span.doc[span.start - 1].lower_)
+        share = 0.5 if thing else 1.0
         if any(w in self.strong_preps for w in words):
-            return 1.0
-        return 0.5 if any(w in self.weak_preps for w in words) else 0.0
+            return share
+        return 0.5 * share if any(w in self.weak_preps for w in words) else 0.0
+
+    def _unit(self, tok: Token) -> bool:
+        """A place's unit or cue word ("district", "town", "area", "village")."""
+        return tok.lower_ in self.container_units or tok.lemma_.lower() in self.container_units
 
     # ------------------------------------------------------------------ small-tier names
     def _unplaced(self, doc: Doc, taken: set[int]) -> list[Mention]:

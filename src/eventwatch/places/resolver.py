@@ -209,7 +209,9 @@ class PlaceResolver:
             entry = entries[group.best]
             if entry.feature != "city" or shares.get(entry.country or "", 0.0) >= STRAY_SHARE:
                 continue
-            named = any(m.strong and not m.loose for m in group.mentions)
+            # a name inside an organisation's or building's name ("the Simon Rodriguez
+            # University") is no stronger than a guess
+            named = any(m.strong and not m.loose and m.source != "embedded" for m in group.mentions)
             if not named or (entry.population < STRAY_STRONG_POPULATION and not entry.capital):
                 group.ranked = []
 
@@ -222,7 +224,9 @@ class PlaceResolver:
             if group.best is not None and not group.demonym:
                 entry = self.gazetteer.entries[group.best]
                 if entry.country:
-                    weights[entry.country] += len(group.mentions) * group.probability
+                    # a guess counts less than a named place
+                    quality = sum(m.quality for m in group.mentions)
+                    weights[entry.country] += quality * group.probability
         total = sum(weights.values()) + 1.0
         return {code: w / total for code, w in weights.items()}
 
