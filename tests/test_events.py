@@ -1276,3 +1276,14 @@ def test_an_unknown_name_is_named_whole(code: Coder) -> None:
     article = code("Gunmen opened fire on non-Muslims at a market in Mandera on Friday.")
     names = {e.recipient.name for e in article.events if e.recipient is not None}
     assert "non" not in names, describe(article.events)
+
+
+@pytest.mark.model
+def test_a_claim_in_the_same_sentence_names_that_sentences_attack(code: Coder) -> None:
+    article = code("Gunmen attacked a bank in Kano on Sunday. A car bomb killed six people outside "
+                   "a hotel in Mogadishu on Monday, and al-Shabaab claimed responsibility for "
+                   "the attack.")  # fmt: skip
+    assaults = [e for e in article.events if e.event_type == "ASSAULT"]
+    bomb = next(e for e in assaults if e.dead == 6)
+    assert bomb.actor is not None and bomb.actor.name == "al-Shabaab", describe(assaults)
+    assert len(assaults) == 2, describe(assaults)

@@ -351,7 +351,7 @@ class EventCoder:
             built = self._build(article, fld, sent, trig, mentions, state)
             if trig.is_noun and _is_reference(trig.token, built):
                 continue  # "the attack", "the meeting": a mention of an event told elsewhere
-            if trig.is_noun and self._claims_earlier(trig, built, state):
+            if trig.is_noun and self._claims_earlier(trig, built, events, state):
                 continue  # "X claimed responsibility for the attack": the attack told before
             events.extend(built)
         merged = _merge(events)
@@ -435,16 +435,22 @@ class EventCoder:
             events += [stated_event(ev, kind, word, sent, article) for ev in events]
         return events
 
-    def _claims_earlier(self, trig: _Trigger, built: list[Event], state: ArticleState) -> bool:
+    def _claims_earlier(
+        self, trig: _Trigger, built: list[Event], sentence: list[Event], state: ArticleState
+    ) -> bool:
         """ "X claimed responsibility for *the* attack": a definite noun names the latest
-        violent event of the article, which gets X as its actor when it had none."""
-        earlier = state.last_violent
+        violent event told before (earlier in the sentence, else in the article), which gets X
+        as its actor when it had none."""
+        told = [e for e in sentence if e.event_type in VIOLENT_TYPES
+                and e.modality == Modality.ASSERTED]  # fmt: skip
+        earlier = told[-1] if told else state.last_violent
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
                        for c in trig.token.children)  # fmt: skip
         if not definite or earlier is None or self._claimed(trig.token) is None:
             return False
-        claimant = next((e.actor for e in built if e.actor is not None), None)
-        if earlier.actor is None and claimant is not None and built[0].modality == "asserted":
+        claimants = [e.actor for e in built if e.modality == Modality.ASSERTED]
+        claimant = next((a for a in claimants if a is not None), None)
+        if earlier.actor is None and claimant is not None:
             earlier.actor = claimant
             earlier.confidence["actor"] = round(claimant.confidence * 0.8, 3)
         return True
