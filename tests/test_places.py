@@ -1046,3 +1046,15 @@ def test_a_name_that_only_qualifies_a_thing_or_names_a_building_is_no_town(
             "on Monday.")  # fmt: skip
     places = _places(nlp, resolver, body)
     assert all(p.country == "VEN" for p in places.values()), places
+
+
+@pytest.mark.model
+def test_a_city_inside_a_name_is_named_by_its_own_name(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "the Venice Commission": GeoNames lists Venice as an old name of Dayton, Ohio (a city
+    large enough for an embedded name); inside an organisation's name only a city's own name
+    counts, and Venice itself is under the embedded size."""
+    body = "Lawmakers in Kyiv ignored the advice of the Venice Commission on Tuesday."
+    places = _places(nlp, resolver, body)
+    assert all(p.name != "Dayton" for p in places.values()), places

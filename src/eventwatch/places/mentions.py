@@ -130,6 +130,7 @@ class MentionFinder:
             re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b") if names else None
         )
         self._not_names = self.gaz.common_words | self.generic_nouns | self.date_words
+        self._landmarks = {name_key(name) for name in k.landmarks}  # "White House": Washington
 
     # ------------------------------------------------------------------ entry point
     def find(self, docs: Sequence[tuple[TextField, Doc]]) -> Found:
@@ -385,13 +386,18 @@ class MentionFinder:
         mention = self._lookup(span, fld, "embedded", EMBEDDED_QUALITY, strong=True)
         if mention is None:
             return None
-        entries = self.gaz.entries
+        entries, primary = self.gaz.entries, self.gaz.primary_keys
         mention.candidates = tuple(
             i
             for i in mention.candidates
             if entries[i].feature in ("country", "admin1", "continent")
-            or entries[i].capital
-            or entries[i].population >= EMBEDDED_MIN_POPULATION
+            # a city by its own name or a spelling of it: "the Venice Commission" is not
+            # Dayton, Ohio (once called Venice); an old name such as "Peking" is left out too
+            # (tried: allowing cities of a million or more cost precision, gained no recall)
+            or (
+                (entries[i].capital or entries[i].population >= EMBEDDED_MIN_POPULATION)
+                and (self._alike(mention.key, primary[i]) or mention.key in self._landmarks)
+            )
         )
         return mention if mention.candidates else None
 
