@@ -843,7 +843,12 @@ def test_a_qualifier_takes_the_sense_that_holds_the_town(
 
 def test_region_aliases_are_names_of_their_region(resolver: PlaceResolver) -> None:
     gaz = resolver.gazetteer
-    for alias, name in (("J&K", "Jammu and Kashmīr"), ("Urozgan", "Uruzgān")):
+    for alias, name in (
+        ("J&K", "Jammu and Kashmīr"),
+        ("Urozgan", "Uruzgān"),
+        ("Lower Shabelle", "Shabeellaha Hoose"),
+        ("Galgaduud", "Galguduud"),
+    ):
         assert [gaz.entries[i].name for i in gaz.lookup(name_key(alias))] == [name]
     assert [gaz.entries[i].name for i in gaz.lookup_acronym("UP")] == ["Uttar Pradesh"]
 
