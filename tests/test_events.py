@@ -1287,3 +1287,15 @@ def test_a_claim_in_the_same_sentence_names_that_sentences_attack(code: Coder) -
     bomb = next(e for e in assaults if e.dead == 6)
     assert bomb.actor is not None and bomb.actor.name == "al-Shabaab", describe(assaults)
     assert len(assaults) == 2, describe(assaults)
+
+
+@pytest.mark.model
+def test_the_action_asked_for_gives_a_demand_its_mode(code: Coder) -> None:
+    """ "asked X to withdraw its troops" asks X to yield; "troops" alone would read as a
+    request for assistance."""
+    article = code("Ethiopia asked Eritrea on Monday to withdraw its troops from the Tigray region.")
+    request = next(e for e in article.events if e.event_type == "REQUEST")
+    assert request.mode == "yield", describe(article.events)
+    article = code("Mozambique asked Rwanda on Friday to send troops to Cabo Delgado.")
+    request = next(e for e in article.events if e.event_type == "REQUEST")
+    assert request.mode == "assist", describe(article.events)

@@ -24,7 +24,13 @@ from spacy.tokens import Doc, Span, Token
 from eventwatch.config import EventSettings
 from eventwatch.dates import find_event_date
 from eventwatch.events.casualties import casualties
-from eventwatch.events.derived import joint_events, same_actor, stated_event, statement_of
+from eventwatch.events.derived import (
+    joint_events,
+    phrasal_lemma,
+    same_actor,
+    stated_event,
+    statement_of,
+)
 from eventwatch.events.lexicon import Entry, Lexicon, load_lexicon
 from eventwatch.events.modality import ModalityCue, ModalityReader, speaker_token
 from eventwatch.events.syntax import (
@@ -529,12 +535,16 @@ class EventCoder:
         ranks = [m for m, _ in cues]
         if mode is not None and mode not in ranks:
             return mode  # a mode no cue names ("abducted", "beheaded") is the word's own
-        words = _clause_words(trig)
-        for cue_mode, cue_words in cues:
-            if words & cue_words:
-                if mode is None or ranks.index(cue_mode) < ranks.index(mode):
-                    return cue_mode
-                break
+        # the action asked for or refused decides first: "asked Iraq to withdraw its troops"
+        # is a demand to yield, though "troops" is also a cue of assistance
+        actions = {phrasal_lemma(c) for c in trig.token.children
+                   if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"}  # fmt: skip
+        for words in (actions, _clause_words(trig)):
+            for cue_mode, cue_words in cues:
+                if words & cue_words:
+                    if mode is None or ranks.index(cue_mode) < ranks.index(mode):
+                        return cue_mode
+                    return mode
         return mode
 
     def _natural_cause(self, trig: _Trigger, actor_toks: list[Token]) -> bool:
