@@ -384,8 +384,7 @@ STRUCTURE_CASES = [
     case("The African Union called on Ethiopia to withdraw its troops from the border area.",
          Want("RETREAT", actor="ETH", modality="hypothetical")),
     case("The African Union called on Ethiopia to withdraw its troops from the border area.",
-         Want("REQUEST", actor="IGOAU", recipient="ETH", mode="yield"),
-         bug="REQUEST mode cue 'troops' (assist) wins over 'withdraw' (yield)"),
+         Want("REQUEST", actor="IGOAU", recipient="ETH", mode="yield")),
     # relative clauses
     case("Fighters who attacked a military base in Mali on Sunday killed 11 soldiers, the army "
          "said.",
@@ -1293,7 +1292,7 @@ def test_a_claim_in_the_same_sentence_names_that_sentences_attack(code: Coder) -
 def test_the_action_asked_for_gives_a_demand_its_mode(code: Coder) -> None:
     """ "asked X to withdraw its troops" asks X to yield; "troops" alone would read as a
     request for assistance."""
-    article = code("Ethiopia asked Eritrea on Monday to withdraw its troops from the Tigray region.")
+    article = code("Ethiopia asked Eritrea on Monday to withdraw its troops from Tigray.")
     request = next(e for e in article.events if e.event_type == "REQUEST")
     assert request.mode == "yield", describe(article.events)
     article = code("Mozambique asked Rwanda on Friday to send troops to Cabo Delgado.")
