@@ -264,11 +264,9 @@ TYPE_CASES = [
     case("The junta issued an ultimatum to the rebels.",
          Want("THREATEN", actor="GOV", recipient="REB")),
     case("The government gave the protesters an ultimatum to leave the square.",
-         Want("THREATEN", actor="GOV", recipient="CVL"),
-         bug="THREATEN roles lack the dative: 'gave the protesters an ultimatum' has no recipient"),
+         Want("THREATEN", actor="GOV", recipient="CVL")),
     case("Germany issued a threat to cut aid to Niger.",
-         Want("THREATEN", actor="DEU", recipient="NER"),
-         bug="the recipient of a threatened action under a threat noun is not read"),
+         Want("THREATEN", actor="DEU", recipient="NER")),
     # PROTEST
     case("Thousands of students protested against the government in Nairobi on Sunday.",
          Want("PROTEST", recipient="KENGOV", mode="demo")),

@@ -588,6 +588,13 @@ class EventCoder:
                 recipients += _roles(clause, ["dobj"])
             if clause is not tok:  # "staged rallies in Gaza *against* the leader"
                 recipients += _roles(clause, preps)
+            if clause is not tok and tok.dep_ == "dobj" and "dative" in roles:
+                recipients += _roles(clause, ["dative"])  # "gave the rebels an ultimatum"
+            for c in tok.children:  # "a threat to cut aid *to Niger*"
+                if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
+                    entry = self.verb_entry(c)
+                    own = self.lex.roles.get(entry.type, []) if entry is not None else []
+                    recipients += _roles(c, [*own, *preps])
             if trig.entry.type == "PROTEST":  # "a hunger strike to protest X's decision"
                 heads = [tok] if clause is tok else [tok, clause]
                 recipients += [o for h in heads for o in _purpose_objects(h)]
