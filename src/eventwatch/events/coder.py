@@ -669,6 +669,8 @@ class EventCoder:
         found: list[Token] = []
         for obj in direct_objects(tok):
             found += _roles(obj, preps)
+            for named in prep_objects(obj, "of"):  # "recaptured the town of X *from* Y"
+                found += _roles(named, preps)
         for c in tok.children:
             if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
                 entry = self.verb_entry(c)

@@ -126,6 +126,10 @@ def subjects(
                 obj = child(governor, "dobj", "nsubjpass")
                 if obj is not None:
                     return [obj]
+            # "accused *the army* of torturing": the parser hangs "of" on the object
+            verb = governor.head
+            if governor.dep_ == "dobj" and verb.lemma_.lower() in prep_control:
+                return [governor]
         elif current.dep_ == "acl":  # "plans to send": the planner sends
             if head.dep_ not in ("dobj", "attr", "oprd"):
                 return []
