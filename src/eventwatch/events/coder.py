@@ -297,13 +297,17 @@ class EventCoder:
 
     def _host(self, tok: Token) -> Token:
         """The noun whose governor codes ``tok``: a generic noun it qualifies ("a *mediation*
-        effort") or a counting noun ("a total of 12 *explosions*"), else itself."""
+        effort"), a counting noun ("a total of 12 *explosions*") or an amount of money ("$50
+        million in *aid*"), else itself."""
         if tok.dep_ == "compound" and self.lemma(tok.head) in self.lex.carrier_nouns:
             return tok.head
         prep = tok.head
         counted = tok.dep_ == "pobj" and prep.lower_ == "of" and prep.head.pos_ == "NOUN"
         if counted and self.lemma(prep.head) in self.lex.quantity_nouns:
             return prep.head
+        amount = prep.head
+        if tok.dep_ == "pobj" and prep.lower_ == "in" and amount.ent_type_ == "MONEY":
+            return amount  # "announced $50 million in aid"
         return tok
 
     def _noun_governor(self, tok: Token) -> Token | None:
