@@ -210,8 +210,7 @@ TYPE_CASES = [
     case("Colombia extradited a former rebel commander to the United States on Friday.",
          Want("COOPERATE", actor="COL")),
     case("Russia and Ukraine exchanged prisoners of war on Saturday.",
-         Want("COOPERATE", actor="RUS", recipient="UKR"),
-         bug="coordinated subjects of a joint action are not each other's recipient"),
+         Want("COOPERATE", actor="RUS", recipient="UKR")),
     # AID
     case("Japan sent aid to Turkey after the earthquake.",
          Want("AID", actor="JPN", recipient="TUR", contexts=("disasters",))),

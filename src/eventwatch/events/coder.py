@@ -438,7 +438,11 @@ class EventCoder:
         if trig.is_noun and len(events) == 2 and _parties(tok):  # "a truce between X and Y"
             first, second = events
             first.recipient, second.recipient = second.actor, first.actor
-        events = joint_events(self.lex, self.lemma(trig.token), entry.type, events, article)
+        aimed_at_object = (
+            recipient_tok is not None and recipient_tok.dep_ == "dobj" and recipient_tok.head == tok
+        )
+        events = joint_events(self.lex, self.lemma(trig.token), entry.type, events, article,
+                              object_recipient=aimed_at_object)  # fmt: skip
         said = statement_of(self.lex.statements, entry.type, cue, trig.clause)
         if said is not None:
             kind, word = said

@@ -129,13 +129,22 @@ def stated_event(ev: Event, kind: str, word: Token, sent: Span, article: Article
 
 # ---------------------------------------------------------------------------- joint actions
 def joint_events(
-    lex: Lexicon, lemma: str, event_type: str, events: list[Event], article: Article
+    lex: Lexicon,
+    lemma: str,
+    event_type: str,
+    events: list[Event],
+    article: Article,
+    *,
+    object_recipient: bool = False,
 ) -> list[Event]:
     """Joint actions: "the US, Russia and Switzerland met" is each meeting the others;
-    "X held talks with Y" is also Y meeting X (CAMEO and PLOVER code both directions)."""
+    "X held talks with Y" is also Y meeting X (CAMEO and PLOVER code both directions).
+    ``object_recipient``: the recipient is the verb's direct object, what the parties
+    exchange or discuss ("Russia and Ukraine exchanged prisoners"), not a party."""
     sym = lex.symmetric
     actors = [e.actor for e in events if e.actor is not None]
-    if len(actors) >= 2 and lemma in sym.joint and all(e.recipient is None for e in events):
+    unaimed = object_recipient or all(e.recipient is None for e in events)
+    if len(actors) >= 2 and lemma in sym.joint and unaimed:
         return [redirect(e, other, article) for e in events if e.actor is not None
                 for other in actors if not same_actor(other, e.actor)]  # fmt: skip
     if event_type in sym.types:
