@@ -1247,7 +1247,8 @@ def test_punished_for_doing_names_who_did_it(code: Coder) -> None:
     article = code("A court in Tunis jailed an Algerian smuggler for helping fighters cross "
                    "into Libya.")  # fmt: skip
     aid = [e for e in article.events if e.event_type == "AID"]
-    assert all(e.actor is None or e.actor.sector != "JUD" for e in aid), describe(article.events)
+    assert aid and all(e.actor is not None for e in aid), describe(article.events)
+    assert {(e.actor.country, e.actor.sector) for e in aid if e.actor} == {("DZA", "CRM")}
 
 
 @pytest.mark.model
@@ -1267,7 +1268,7 @@ def test_a_claim_of_responsibility_names_the_attacker(code: Coder) -> None:
 def test_an_unknown_name_is_named_whole(code: Coder) -> None:
     article = code("Gunmen opened fire on non-Muslims at a market in Mandera on Friday.")
     names = {e.recipient.name for e in article.events if e.recipient is not None}
-    assert "non" not in names, describe(article.events)
+    assert names == {"non-Muslims"}, describe(article.events)
 
 
 @pytest.mark.model

@@ -256,8 +256,9 @@ class EventCoder:
         return None
 
     def _governs(self, tok: Token, entry: Entry) -> bool:
-        clauses = [c for c in tok.children if c.dep_ == entry.governs and c.pos_ in ("VERB", "AUX")]
-        return bool(clauses) and not (entry.not_embedded and self._embeds(tok, entry.not_embedded))
+        assert entry.governs is not None
+        governed = _clause_child(tok, entry.governs)
+        return governed and not (entry.not_embedded and self._embeds(tok, entry.not_embedded))
 
     def _embeds(self, tok: Token, types: list[str]) -> bool:
         """Does ``tok`` govern an action of ``types`` ("warned *of retaliation*", "gathered *to
