@@ -1033,7 +1033,7 @@ def test_the_outlets_country_breaks_a_tie_between_namesakes(
 
 @pytest.mark.model
 def test_a_demonym_is_not_a_towns_name(nlp: Language, resolver: PlaceResolver) -> None:
-    body = "The port drew Maltese, German and other immigrant families in the 1850s."
+    body = "The town drew Welsh, German and other immigrant miners in the 1890s."
     places = _places(nlp, resolver, body)
     assert all(p.country != "IMN" for p in places.values()), places
 

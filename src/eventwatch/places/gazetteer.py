@@ -640,12 +640,14 @@ def _region_demonyms(
 
 
 def _demonyms(builder: _Builder, knowledge: PlacesKnowledge) -> dict[str, list[str]]:
-    """Demonym -> ISO2 codes. countryinfo's one per country, where it is not also a place name
-    or shared with a larger country ("French" for Mayotte), then the knowledge file's."""
+    """Demonym -> ISO2 codes. countryinfo's one per country, where it is not also the name of
+    a country or a town or shared with a larger country ("French" for Mayotte), then the
+    knowledge file's. A region's name does not hide a demonym: "German" is also a parish of
+    the Isle of Man, "Somali" a region of Ethiopia (read as such before a unit word)."""
     import countryinfo
 
     population = {e.country: e.population for e in builder.entries if e.feature == "country"}
-    place_keys = {name_key(e.name) for e in builder.entries}
+    place_keys = {name_key(e.name) for e in builder.entries if e.feature in ("country", "city")}
     for e, names in zip(builder.entries, builder.names, strict=True):
         if e.feature == "country":
             place_keys.update(name_key(n) for n in names)

@@ -511,8 +511,6 @@ class MentionFinder:
                 span = doc[i : i + size]
                 if not tk.name_like(span) or any(t.idx in taken or t.ent_type_ for t in span):
                     continue
-                if self._demonym_rows(span.text):
-                    continue  # "German, Irish and other immigrants": not German, Isle of Man
                 mention = self._lookup(span, "body", "PROPN", WEAK_QUALITY, strong=False)
                 if mention is not None:
                     break
