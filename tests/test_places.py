@@ -215,6 +215,44 @@ def test_small_foreign_towns_are_strays_in_a_story_about_another_country() -> No
     assert kept("Athens", loose=True)["athens"] is None  # a capital matched only loosely
 
 
+def test_regions_inside_other_names_and_foreign_districts_are_strays() -> None:
+    """A region named only inside an organisation's name is dropped when its country is barely
+    in the article, even when no country leads; named, it stays. A foreign district is dropped
+    like a small town in a story mostly about another country."""
+    from eventwatch.places.mentions import Found
+
+    entries = [
+        (_country(4, "United States", "US", "USA", 327_000_000), []),
+        (_country(5, "France", "FR", "FRA", 67_000_000), []),
+        (_country(8, "Isle of Man", "IM", "IMN", 84_000), []),
+        (_region(25, "German", "IM", "IMN", "05"), []),
+        (_city(43, "Lyon", "FR", "FRA", "84", 500_000, names=40), []),
+        (_city(44, "Houston", "US", "USA", "TX", 2_300_000, names=60), []),
+        (
+            Entry(50, "Overton County", "admin2", "US", "USA", "TN", "Overton", 3.0, 3.0, 0),
+            ["Overton"],
+        ),
+    ]
+    gaz = Gazetteer([e for e, _ in entries], [n for _, n in entries])
+
+    def kept(names: list[str], last: str, **kw: object) -> dict[str, int | None]:
+        mentions = [_mention(gaz, t, 20 * i) for i, t in enumerate(names)]
+        mentions.append(_mention(gaz, last, 200, **kw))
+        groups = _rank(gaz, mentions)
+        PlaceResolver(gaz)._drop_strays(groups, Found(mentions=mentions))
+        return {g.key: g.best for g in groups}
+
+    # one French and one American city: no country leads
+    mixed = ["Lyon", "Houston"]
+    inside = {"source": "embedded", "quality": 0.6}
+    assert kept(mixed, "German", **inside)["german"] is None
+    assert kept(mixed, "German")["german"] is not None
+    assert kept(mixed, "Overton")["overton"] is not None
+    french = ["France", "Lyon", "Lyon", "France"]
+    best = kept(french, "Overton")
+    assert best["overton"] is None and best["lyon"] is not None
+
+
 def test_gazetteer_cache_round_trip(small: Gazetteer, tmp_path: Path) -> None:
     path = tmp_path / "gazetteer.pickle"
     gazetteer_cache._write(path, small)
@@ -1063,3 +1101,38 @@ def test_a_city_inside_a_name_is_named_by_its_own_name(
     body = "Lawmakers in Kyiv ignored the advice of the Venice Commission on Tuesday."
     places = _places(nlp, resolver, body)
     assert all(p.name != "Dayton" for p in places.values()), places
+
+
+@pytest.mark.model
+def test_an_embassy_lies_outside_the_country_that_names_it(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """A country's embassy or consulate is its sender, not its place; a city in the name or
+    after it is where it is. A demonym before any other noun still names its country."""
+    body = (
+        "Demonstrators gathered outside the Russian Embassy in Ottawa on Friday. "
+        "The statement was issued by the Embassy of the Republic of Armenia in Rome. "
+        "Russian jets struck targets near Aleppo on Saturday."
+    )
+    places = _resolve(nlp, resolver, body)[0]
+    named = [(p.text, p.country) for p in places]
+    assert ("Ottawa", "CAN") in named and ("Rome", "ITA") in named
+    assert ("Russian", "RUS") in named and ("Aleppo", "SYR") in named
+    russia = [p.span.start for p in places if p.country == "RUS" and p.span is not None]
+    assert russia == [body.index("Russian jets")]
+    assert not any(p.country == "ARM" or p.name == "Armenia" for p in places)
+
+
+@pytest.mark.model
+def test_a_name_in_the_possessive_before_a_thing_is_weak(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "in Noma's case" is not in a place called Noma (a Washington neighbourhood), while
+    "in Mosul's outskirts" is in Mosul."""
+    body = (
+        "Noma said the police never called her back. The detective in Noma's case was "
+        "transferred, a spokesperson said."
+    )
+    assert not _resolve(nlp, resolver, body)[0]
+    places = _places(nlp, resolver, "Fighting raged in Mosul's outskirts on Sunday.")
+    assert places["Mosul"].country == "IRQ"

@@ -43,7 +43,9 @@ class PlacesKnowledge(BaseModel):
     strong_prepositions: list[str] = []
     weak_prepositions: list[str] = []
     direction_words: list[str] = []
+    place_parts: list[str] = []
     mission_hosts: dict[str, list[str]] = {}
+    diplomatic_posts: list[str] = []
     # country-code top-level domains sold as generic names ("news.tv", "radio.fm"): no outlet
     # country; and those that are not the country's ISO code ("uk" is GB)
     generic_tlds: list[str] = []
@@ -90,8 +92,10 @@ class PlacesKnowledge(BaseModel):
         "strong_prepositions",
         "weak_prepositions",
         "direction_words",
+        "place_parts",
         "generic_nouns",
         "subdivision_cues",
+        "diplomatic_posts",
     )
     @classmethod
     def _lowercase_words(cls, value: list[str]) -> list[str]:

@@ -49,6 +49,7 @@ CONTAINER_LINKS = {"of", "in", "near"}  # "Palanpur area of Surat city"
 CONTAINER_KM = 50.0  # a place "of" or "near" a town lies this close to it
 _REGIONS = ("admin1", "country")
 _AREA_FEATURES = ("admin1", "admin2", "country")  # what a town can lie in
+_NAME_LINKS = ("conj", "appos", "compound", "poss")  # from a name to the noun a preposition governs
 
 
 @dataclass(slots=True)
@@ -115,6 +116,7 @@ class MentionFinder:
         self.admin_of_cues = set(k.admin_of_cues)
         self.feature_cues = set(k.feature_cues)
         self.directions = set(k.direction_words)
+        self.place_parts = set(k.place_parts)
         self.generic_nouns = {name_key(w) for w in k.generic_nouns}
         self.date_words = {name_key(w) for w in k.date_words}
         self.unit_cues = set(k.subdivision_cues)
@@ -131,6 +133,7 @@ class MentionFinder:
         )
         self._not_names = self.gaz.common_words | self.generic_nouns | self.date_words
         self._landmarks = {name_key(name) for name in k.landmarks}  # "White House": Washington
+        self._posts = {tuple(post.split()) for post in k.diplomatic_posts}
 
     # ------------------------------------------------------------------ entry point
     def find(self, docs: Sequence[tuple[TextField, Doc]]) -> Found:
@@ -219,6 +222,8 @@ class MentionFinder:
             rows = self._demonym_rows(span.text)
             if not rows or not tk.modifies_a_noun(span[-1]):
                 continue
+            if self._post_at(doc, span.end):
+                continue  # "the Russian Embassy": its sender, not its place
             region = self._region_named(span, fld)
             if region is not None:
                 out.append(region)
@@ -228,6 +233,10 @@ class MentionFinder:
             out.append(_mention(span, fld, key, rows, "demonym", DEMONYM_QUALITY, True))
             skip_to = span.end
         return out
+
+    def _post_at(self, doc: Doc, i: int) -> bool:
+        """Whether a diplomatic post's word ("embassy", "high commission") starts at token i."""
+        return any(tuple(t.lower_ for t in doc[i : i + len(post)]) == post for post in self._posts)
 
     def _region_named(self, span: Span, fld: TextField) -> Mention | None:
         """ "the Somali region", "Afar Region": a demonym before a region's unit word that is
@@ -368,6 +377,8 @@ class MentionFinder:
         at least ``EMBEDDED_MIN_POPULATION`` people, which such names mostly refer to."""
         out: list[Mention] = []
         doc, i = name.doc, name.start
+        # "the Embassy of the Republic of Armenia": the country is the sender; a city is the seat
+        post = any(self._post_at(doc, j) for j in range(name.start, name.end))
         while i < name.end:
             mention = None
             if tk.capitalised_propn(doc[i]) or doc[i].text.isupper():
@@ -375,6 +386,10 @@ class MentionFinder:
                     span = doc[i : i + size]
                     if tk.name_like(span) and (mention := self._prominent(span, fld)):
                         break
+            if mention is not None and post:
+                entries = self.gaz.entries
+                if any(entries[c].feature == "country" for c in mention.candidates):
+                    mention = None  # the country's name, not a namesake town
             if mention is None:
                 i += 1
                 continue
@@ -970,10 +985,15 @@ class MentionFinder:
         coordination: "near Tripoli and Derna"), 0.5 for a weak one."""
         tok = span.root
         seen, thing = 0, False
-        while tok.dep_ in ("conj", "appos", "compound") and tok.head is not tok and seen < 4:
-            # "in the Airport police station": the name qualifies a thing, not a place
+        while tok.dep_ in _NAME_LINKS and tok.head is not tok and seen < 4:
+            # "in the Airport police station", "in Noma's case": the name qualifies a thing,
+            # not a place ("in Syria's north", "in Mosul's outskirts" are parts of places)
             thing = thing or (
-                tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and not self._unit(tok.head)
+                tok.dep_ in ("compound", "poss")
+                and tok.head.pos_ == "NOUN"
+                and not self._unit(tok.head)
+                and tok.head.lower_ not in self.directions
+                and tok.head.lemma_.lower() not in self.place_parts
             )
             tok, seen = tok.head, seen + 1
         words = []

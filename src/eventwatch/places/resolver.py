@@ -40,6 +40,8 @@ CONTEXT_SHARE = 0.25  # country share that lets an unmarked name NER mislabelled
 STRAY_LEADING_SHARE = 0.5  # an article this much about one country ...
 STRAY_SHARE = 0.2  # ... loses weakly named towns of countries with less than this share
 STRAY_STRONG_POPULATION = 100_000  # ... and smaller towns there, however they are named
+# a region named only inside another name ("the Kendale Lakes Elementary School") is a stray too
+STRAY_FEATURES = frozenset({"city", "admin1", "admin2"})
 TITLE_WEIGHT = 2.0  # focus weight of a title mention
 HINT_WEIGHT = 0.5  # focus weight of a demonym
 DATELINE_WEIGHT = 1.0  # focus weight the dateline adds to its place's mention
@@ -196,23 +198,42 @@ class PlaceResolver:
         return out
 
     def _drop_strays(self, groups: list[Group], found: Found) -> None:
-        """Drop a town named only by weak mentions (a name the NER model did not call a place)
-        that lies in a country the article hardly concerns while it is mostly about another:
-        "the Don Samuel neighbourhood in Barinas" is not Don Samuel in Mexico."""
+        """Drop a place the article hardly concerns (its country has less than ``STRAY_SHARE``
+        of the article's places and hints):
+
+        * a town named only by weak mentions (a name the NER model did not call a place) while
+          the article is mostly about another country: "the Don Samuel neighbourhood in
+          Barinas" is not Don Samuel in Mexico;
+        * a region or district named only inside another name, whatever the article is about:
+          "the Association of German Chambers of Commerce" does not name the Isle of Man's
+          parish of German, nor "Peel Regional Police" its parish of Peel;
+        * a town under ``STRAY_STRONG_POPULATION`` (not a capital) or a district, however it is
+          named, while the article is mostly about another country (an English local paper's
+          "Overton" is not Overton County, Tennessee)."""
         shares = self._country_shares(groups, found)
-        if not shares or max(shares.values()) < STRAY_LEADING_SHARE:
+        if not shares:
             return
+        leading = max(shares.values()) >= STRAY_LEADING_SHARE
         entries = self.gazetteer.entries
         for group in groups:
             if group.best is None:
                 continue
             entry = entries[group.best]
-            if entry.feature != "city" or shares.get(entry.country or "", 0.0) >= STRAY_SHARE:
+            if entry.feature not in STRAY_FEATURES:
+                continue
+            if shares.get(entry.country or "", 0.0) >= STRAY_SHARE:
                 continue
             # a name inside an organisation's or building's name ("the Simon Rodriguez
             # University") is no stronger than a guess
             named = any(m.strong and not m.loose and m.source != "embedded" for m in group.mentions)
-            if not named or (entry.population < STRAY_STRONG_POPULATION and not entry.capital):
+            unnamed = not named and (leading or entry.feature != "city")
+            small = (
+                leading
+                and entry.feature != "admin1"
+                and entry.population < STRAY_STRONG_POPULATION
+                and not entry.capital
+            )
+            if unnamed or small:
                 group.ranked = []
 
     def _country_shares(self, groups: list[Group], found: Found) -> dict[str, float]:
