@@ -1136,3 +1136,18 @@ def test_a_name_in_the_possessive_before_a_thing_is_weak(
     assert not _resolve(nlp, resolver, body)[0]
     places = _places(nlp, resolver, "Fighting raged in Mosul's outskirts on Sunday.")
     assert places["Mosul"].country == "IRQ"
+
+
+@pytest.mark.model
+def test_a_large_district_is_named_bare(nlp: Language, resolver: PlaceResolver) -> None:
+    """England's counties are written without a unit word: "Essex" is the county, not a town
+    of 40,000 in Maryland, while "Manchester" stays the city of its county's name and a small
+    district elsewhere ("Colchester County", Nova Scotia) does not compete with a town."""
+    body = (
+        "Police in Essex closed the road for six hours after the crash near Colchester. "
+        "The driver was taken to a hospital in Manchester."
+    )
+    places = _places(nlp, resolver, body)
+    assert (places["Essex"].feature, places["Essex"].country) == ("admin2", "GBR")
+    assert (places["Manchester"].feature, places["Manchester"].country) == ("city", "GBR")
+    assert (places["Colchester"].feature, places["Colchester"].country) == ("city", "GBR")

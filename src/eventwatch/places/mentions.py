@@ -49,6 +49,7 @@ CONTAINER_LINKS = {"of", "in", "near"}  # "Palanpur area of Surat city"
 CONTAINER_KM = 50.0  # a place "of" or "near" a town lies this close to it
 _REGIONS = ("admin1", "country")
 _AREA_FEATURES = ("admin1", "admin2", "country")  # what a town can lie in
+BARE_DISTRICT_POPULATION = 250_000  # districts this large (on average) are named bare
 _NAME_LINKS = ("conj", "appos", "compound", "poss")  # from a name to the noun a preposition governs
 
 
@@ -577,18 +578,39 @@ class MentionFinder:
         a region's unit word ("Baramulla district", "Dane County"), as the qualifier of a town
         or after a name ("Dori, Seno", "Snetterton, Norfolk"), or as the only sense of a name
         the NER model calls a place or a region written after it holds (a municipality,
-        "Aral Moreira, Mato Grosso do Sul"). Elsewhere a district never competes with the town
-        or region of its name. False when the mention is left with no candidate."""
+        "Aral Moreira, Mato Grosso do Sul"). Elsewhere a district competes with the town or
+        region of its name only when :meth:`_bare_district` allows it ("Essex"). False when
+        the mention is left with no candidate."""
         entries = self.gaz.entries
         districts = [i for i in m.candidates if entries[i].feature == "admin2"]
         written = m.admin_cue or m.unit_cue or m.qualifies or m.after_name
         if not districts or written:
             return True
-        others = tuple(i for i in m.candidates if entries[i].feature != "admin2")
+        others = tuple(
+            i for i in m.candidates if entries[i].feature != "admin2" or self._bare_district(m, i)
+        )
         if others:
             m.candidates = others
             return True
         return m.strong or m.qualifier is not None  # "Aral Moreira, Mato Grosso do Sul"
+
+    def _bare_district(self, m: Mention, i: int) -> bool:
+        """A district written with no unit word is still a candidate when the name is its own
+        whole name ("Essex", not "Essex County"), no town or region of its country bears that
+        name ("Manchester") and its country's districts are large (``BARE_DISTRICT_POPULATION``
+        people each, on average): England's counties and France's departments are named
+        bare, a Canadian county or an Australian shire is not the sense of a bare name."""
+        entries = self.gaz.entries
+        entry = entries[i]
+        if m.key in self.gaz.common_words or self.gaz.primary_keys[i] != m.key:
+            return False
+        typical = self.gaz.admin2_population.get(entry.country or "", 0.0)
+        if typical < BARE_DISTRICT_POPULATION:
+            return False
+        return not any(
+            entries[j].country == entry.country and entries[j].feature != "admin2"
+            for j in m.candidates
+        )
 
     def _link_containers(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """ "the Nima community of Accra", "Palanpur area of Surat city", "Hamirpur village
