@@ -1151,3 +1151,22 @@ def test_a_large_district_is_named_bare(nlp: Language, resolver: PlaceResolver) 
     assert (places["Essex"].feature, places["Essex"].country) == ("admin2", "GBR")
     assert (places["Manchester"].feature, places["Manchester"].country) == ("city", "GBR")
     assert (places["Colchester"].feature, places["Colchester"].country) == ("city", "GBR")
+
+
+@pytest.mark.model
+def test_names_of_their_own_that_hold_a_place_name(nlp: Language, resolver: PlaceResolver) -> None:
+    """A saint's name in the possessive before a building's word names the building, while
+    "St. John's" alone is Newfoundland's capital, "'s" and all; a demonym before a capitalised
+    unit or feature word that ends a name ("the French Quarter") is part of that name, but not
+    before an institution's name ("the Canadian Coast Guard"); a unit word alone is no name."""
+    church = "Pilgrims filled St. Peter's Basilica on Sunday, and the choir sang in the Quarter."
+    assert not _resolve(nlp, resolver, church)[0]
+    port = _places(nlp, resolver, "The trawler docked in St. John's on Friday.")
+    assert (port["St. John's"].name, port["St. John's"].country) == ("St. John's", "CAN")
+    body = (
+        "Brass bands marched through the French Quarter street grid. "
+        "The Canadian Coast Guard said a sailboat sank near Halifax."
+    )
+    places = _resolve(nlp, resolver, body)[0]
+    assert [p.text for p in places if p.country == "FRA"] == []
+    assert [p.text for p in places if p.country == "CAN"] == ["Canadian", "Halifax"]

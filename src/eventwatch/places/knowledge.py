@@ -44,6 +44,7 @@ class PlacesKnowledge(BaseModel):
     weak_prepositions: list[str] = []
     direction_words: list[str] = []
     place_parts: list[str] = []
+    building_nouns: list[str] = []
     mission_hosts: dict[str, list[str]] = {}
     diplomatic_posts: list[str] = []
     # country-code top-level domains sold as generic names ("news.tv", "radio.fm"): no outlet
@@ -93,6 +94,7 @@ class PlacesKnowledge(BaseModel):
         "weak_prepositions",
         "direction_words",
         "place_parts",
+        "building_nouns",
         "generic_nouns",
         "subdivision_cues",
         "diplomatic_posts",

@@ -50,6 +50,8 @@ CONTAINER_KM = 50.0  # a place "of" or "near" a town lies this close to it
 _REGIONS = ("admin1", "country")
 _AREA_FEATURES = ("admin1", "admin2", "country")  # what a town can lie in
 BARE_DISTRICT_POPULATION = 250_000  # districts this large (on average) are named bare
+_SAINT_TITLES = frozenset({"st", "saint", "ste", "san", "santa", "sao", "são"})
+_POSSESSIVE = ("'s", "’s")
 _NAME_LINKS = ("conj", "appos", "compound", "poss")  # from a name to the noun a preposition governs
 
 
@@ -118,10 +120,13 @@ class MentionFinder:
         self.feature_cues = set(k.feature_cues)
         self.directions = set(k.direction_words)
         self.place_parts = set(k.place_parts)
+        self.buildings = set(k.building_nouns)
         self.generic_nouns = {name_key(w) for w in k.generic_nouns}
         self.date_words = {name_key(w) for w in k.date_words}
         self.unit_cues = set(k.subdivision_cues)
         self.name_cues = self.admin_cues | self.city_cues | self.unit_cues
+        self.place_words = self.city_cues | self.unit_cues | self.feature_cues
+        self.cue_words = self.directions | self.feature_cues | self.name_cues
         self.container_units = self.name_cues | {"police"}  # "Kotwali police area of ..."
         self.regional = self.directions | {"latin"}
         self._demonym_first = {
@@ -225,6 +230,8 @@ class MentionFinder:
                 continue
             if self._post_at(doc, span.end):
                 continue  # "the Russian Embassy": its sender, not its place
+            if self._names_a_feature(doc, span.end):
+                continue  # "the French Quarter", "the Persian Gulf": a name of its own
             region = self._region_named(span, fld)
             if region is not None:
                 out.append(region)
@@ -234,6 +241,13 @@ class MentionFinder:
             out.append(_mention(span, fld, key, rows, "demonym", DEMONYM_QUALITY, True))
             skip_to = span.end
         return out
+
+    def _names_a_feature(self, doc: Doc, i: int) -> bool:
+        """Whether a capitalised unit or feature word at token i ends a name ("the French
+        Quarter", "the Persian Gulf"; not "the Canadian Coast Guard")."""
+        if i >= len(doc) or not doc[i].text[:1].isupper() or doc[i].lower_ not in self.place_words:
+            return False
+        return i + 1 == len(doc) or not doc[i + 1].text[:1].isupper()
 
     def _post_at(self, doc: Doc, i: int) -> bool:
         """Whether a diplomatic post's word ("embassy", "high commission") starts at token i."""
@@ -468,12 +482,18 @@ class MentionFinder:
         strong: bool = True,
         loose_ok: bool = False,
     ) -> Mention | None:
+        whole = span
         span = tk.strip_determiners(span)
         if span is None:
             return None
         key = name_key(span.text)
-        if all(word in self.directions or word in self.feature_cues for word in key.split()):
-            return None  # "West", "the Gulf", "West Coast": directions and features in text
+        if span.end < whole.end and span[0].lower_.rstrip(".") in _SAINT_TITLES:
+            # "St. John's" (Newfoundland's capital) is a name in its own right, "'s" and all
+            saints = name_key(span.doc[span.start : whole.end].text)
+            if self.gaz.lookup(saints):
+                span, key = span.doc[span.start : whole.end], saints
+        if all(word in self.cue_words for word in key.split()):
+            return None  # "West", "the Gulf", "West Coast", "Quarter": cue words in text
         letters = sum(c.isalpha() for c in span.text)
         if span.text.isupper() and (letters <= 3 or (not strong and letters <= 5)):
             # "NGO", "P.A.": an acronym names a place only when the gazetteer writes it so
@@ -915,7 +935,21 @@ class MentionFinder:
             return False
         if m.key in self.date_words and tk.next_to_number(span):
             return False  # "9 May 2020": not the town of May
+        if self._saints_building(span):
+            return False
         return not self._inside_longer_name(span, m)
+
+    def _saints_building(self, span: Span) -> bool:
+        """ "St. Peter's Basilica", "St Mary's Hospital": a saint's name in the possessive
+        before a building's word names the building, not a parish called St Peter."""
+        doc, end = span.doc, span.end
+        if span[0].lower_.rstrip(".") not in _SAINT_TITLES:
+            return False
+        if span[-1].lower_ not in _POSSESSIVE:  # "St. John's" may be read whole
+            if end >= len(doc) or doc[end].lower_ not in _POSSESSIVE:
+                return False
+            end += 1
+        return end < len(doc) and doc[end].lower_ in self.buildings
 
     def _inside_longer_name(self, span: Span, m: Mention) -> bool:
         doc, start, end = span.doc, span.start, span.end
