@@ -1170,3 +1170,23 @@ def test_names_of_their_own_that_hold_a_place_name(nlp: Language, resolver: Plac
     places = _resolve(nlp, resolver, body)[0]
     assert [p.text for p in places if p.country == "FRA"] == []
     assert [p.text for p in places if p.country == "CAN"] == ["Canadian", "Halifax"]
+
+
+@pytest.mark.model
+def test_a_region_named_with_a_cue_word_when_written_as_a_qualifier(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """Nigeria's Delta and Plateau states and Somalia's Bay region bear words that alone are
+    features ("the Niger delta", "the Bay"): written after a place and a comma they are the
+    regions; elsewhere they stay no place."""
+    body = (
+        "A mob from Issele-Azagba (Aniocha South LGA, Delta) set fire to a car on Monday. "
+        "Gunmen shot a pastor in Gana Ropp (Barkin Ladi LGA, Plateau). "
+        "Militants killed a soldier near Mayafulka (Baydhaba, Bay)."
+    )
+    places = _places(nlp, resolver, body)
+    assert (places["Delta"].feature, places["Delta"].country) == ("admin1", "NGA")
+    assert (places["Plateau"].feature, places["Plateau"].country) == ("admin1", "NGA")
+    assert (places["Bay"].feature, places["Bay"].country) == ("admin1", "SOM")
+    plain = "Oil spills fouled the Delta, and boats crossed the Bay on Monday."
+    assert not _resolve(nlp, resolver, plain)[0]

@@ -249,6 +249,23 @@ class MentionFinder:
             return False
         return i + 1 == len(doc) or not doc[i + 1].text[:1].isupper()
 
+    def _cue_word_region(self, span: Span, key: str) -> tuple[int, ...]:
+        """The first-level regions named ``key`` (their own main name) when a name made of cue
+        words is written as a qualifier: after a capitalised word or a unit word and a comma,
+        before a closing bracket, a comma, a full stop or the end."""
+        doc, start, end = span.doc, span.start, span.end
+        if start < 2 or doc[start - 1].text != "," or not span[0].text[:1].isupper():
+            return ()
+        before = doc[start - 2]
+        if not (before.text[:1].isupper() or before.lower_ in self.name_cues):
+            return ()
+        if end < len(doc) and doc[end].text not in (")", ",", ".", ";"):
+            return ()
+        entries, primary = self.gaz.entries, self.gaz.primary_keys
+        return tuple(
+            i for i in self.gaz.lookup(key) if entries[i].feature == "admin1" and primary[i] == key
+        )
+
     def _post_at(self, doc: Doc, i: int) -> bool:
         """Whether a diplomatic post's word ("embassy", "high commission") starts at token i."""
         return any(tuple(t.lower_ for t in doc[i : i + len(post)]) == post for post in self._posts)
@@ -493,7 +510,13 @@ class MentionFinder:
             if self.gaz.lookup(saints):
                 span, key = span.doc[span.start : whole.end], saints
         if all(word in self.cue_words for word in key.split()):
-            return None  # "West", "the Gulf", "West Coast", "Quarter": cue words in text
+            # "West", "the Gulf", "West Coast", "Quarter": cue words in text; but written after
+            # a place and a comma they name a region ("Aniocha South LGA, Delta", "(Baydhaba,
+            # Bay)", "Gordi (Mamprugo Moaduri, North East)")
+            regions = self._cue_word_region(span, key)
+            if not regions:
+                return None
+            return _mention(span, fld, key, regions, source, quality, strong)
         letters = sum(c.isalpha() for c in span.text)
         if span.text.isupper() and (letters <= 3 or (not strong and letters <= 5)):
             # "NGO", "P.A.": an acronym names a place only when the gazetteer writes it so
