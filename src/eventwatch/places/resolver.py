@@ -204,9 +204,9 @@ class PlaceResolver:
         * a town named only by weak mentions (a name the NER model did not call a place) while
           the article is mostly about another country: "the Don Samuel neighbourhood in
           Barinas" is not Don Samuel in Mexico;
-        * a region or district named only inside another name, whatever the article is about:
-          "the Association of German Chambers of Commerce" does not name the Isle of Man's
-          parish of German, nor "Peel Regional Police" its parish of Peel;
+        * a region or district named only weakly or inside another name, whatever the article
+          is about: "the Association of German Chambers of Commerce" does not name the Isle of
+          Man's parish of German, nor "Peel Regional Police" its parish of Peel;
         * a town under ``STRAY_STRONG_POPULATION`` (not a capital) or a district, however it is
           named, while the article is mostly about another country (an English local paper's
           "Overton" is not Overton County, Tennessee)."""
