@@ -1197,3 +1197,18 @@ def test_a_region_named_with_a_cue_word_when_written_as_a_qualifier(
     }
     plain = "Oil spills fouled the Delta, and boats crossed the Bay on Monday."
     assert not _resolve(nlp, resolver, plain)[0]
+
+
+@pytest.mark.model
+def test_a_town_run_on_into_its_region_is_read_as_both(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "(Vadodara Gujarat)", one entity to the NER model and no place as a whole, is the town
+    qualified by the state that holds it; a name whose parts are no town and region stays
+    whole ("Turtle Rock wines" is not an old name of Beloit in Rock County)."""
+    body = "Workers clashed with police at Jarod village (Vadodara Gujarat) on Sunday."
+    places = _places(nlp, resolver, body)
+    assert (places["Vadodara"].country, places["Gujarat"].feature) == ("IND", "admin1")
+    assert places["Vadodara"].admin1 == places["Gujarat"].admin1
+    wine = "Allen hosted a tasting of Turtle Rock wines with a vintner in the Mesa."
+    assert "Turtle" not in _places(nlp, resolver, wine)

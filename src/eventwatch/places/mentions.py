@@ -374,6 +374,9 @@ class MentionFinder:
         mention = self._entity_part(name, fld, label)
         if mention is not None:
             return [mention]
+        pair = self._run_on_region(name, fld, label)
+        if pair:
+            return pair
         pieces = [name]  # parts of a hyphenated name are dropped later (``_stands_alone``)
         if any(tk.attached_hyphen(name.doc, t.i) for t in name) and self._joins_names(name):
             pieces = tk.hyphen_pieces(name)
@@ -385,6 +388,28 @@ class MentionFinder:
             elif label in EMBEDDING_LABELS:
                 out.extend(self._embedded(piece, fld))
         return out
+
+    def _run_on_region(self, name: Span, fld: TextField, label: str) -> list[Mention]:
+        """ "in Tijuana Baja California", "at Jarod village (Vadodara Gujarat)": a place name
+        the NER model ran on into the region that holds it, with no comma between, is the place
+        qualified by the region (the whole name being no place)."""
+        if label not in ("GPE", "LOC") or len(name) < 2:
+            return []
+        entries, primary = self.gaz.entries, self.gaz.primary_keys
+        for k in range(name.start + 1, name.end):
+            region = self._entity_part(name.doc[k : name.end], fld, label)
+            if region is None or any(entries[i].feature not in _REGIONS for i in region.candidates):
+                continue
+            place = self._entity_part(name.doc[name.start : k], fld, label)
+            if place is None or place.key in self.gaz.common_words:
+                continue
+            # the place by its own name ("Turtle Rock" is no old name of Beloit in Rock County)
+            own = tuple(i for i in place.candidates if self._alike(place.key, primary[i]))
+            inside = self._inside(own, self._areas(region))
+            if inside:
+                place.candidates, place.qualifier, region.qualifies = inside, region, True
+                return [place, region]
+        return []
 
     def _joins_names(self, name: Span) -> bool:
         """Whether the hyphenated compounds of ``name`` join several places ("Mumbai-Agra
