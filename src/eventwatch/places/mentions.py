@@ -390,9 +390,9 @@ class MentionFinder:
         return out
 
     def _run_on_region(self, name: Span, fld: TextField, label: str) -> list[Mention]:
-        """ "in Tijuana Baja California", "at Jarod village (Vadodara Gujarat)": a place name
-        the NER model ran on into the region that holds it, with no comma between, is the place
-        qualified by the region (the whole name being no place)."""
+        """ "at Jarod village (Vadodara Gujarat)": a place name the NER model ran on into the
+        region that holds it, with no comma between, is the place qualified by the region (the
+        whole name being no place)."""
         if label not in ("GPE", "LOC") or len(name) < 2:
             return []
         entries, primary = self.gaz.entries, self.gaz.primary_keys
