@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -379,6 +380,14 @@ def _resolve(
 
 def _by_text(places: list[Place]) -> dict[str, Place]:
     return {p.text: p for p in places}
+
+
+def _assert_every_place(
+    nlp: Language, resolver: PlaceResolver, body: str, ok: Callable[[Place], bool]
+) -> None:
+    """Every place of a body-only article passes ``ok``."""
+    places = _places(nlp, resolver, body)
+    assert all(ok(p) for p in places.values()), places
 
 
 def _kinds(places: dict[str, Place]) -> dict[str, tuple[str, str | None]]:
@@ -1077,8 +1086,7 @@ def test_the_outlets_country_breaks_a_tie_between_namesakes(
 @pytest.mark.model
 def test_a_demonym_is_not_a_towns_name(nlp: Language, resolver: PlaceResolver) -> None:
     body = "The town drew Welsh, German and other immigrant miners in the 1890s."
-    places = _places(nlp, resolver, body)
-    assert all(p.country != "IMN" for p in places.values()), places
+    _assert_every_place(nlp, resolver, body, lambda p: p.country != "IMN")
 
 
 @pytest.mark.model
@@ -1092,8 +1100,7 @@ def test_a_name_that_only_qualifies_a_thing_or_names_a_building_is_no_town(
     assert "Airport" not in _places(nlp, resolver, body)
     body = ("Students marched near the Simon Rodriguez University in El Vigia, Merida state, "
             "on Monday.")  # fmt: skip
-    places = _places(nlp, resolver, body)
-    assert all(p.country == "VEN" for p in places.values()), places
+    _assert_every_place(nlp, resolver, body, lambda p: p.country == "VEN")
 
 
 @pytest.mark.model
@@ -1104,8 +1111,7 @@ def test_a_city_inside_a_name_is_named_by_its_own_name(
     large enough for an embedded name); inside an organisation's name only a city's own name
     counts, and Venice itself is under the embedded size."""
     body = "Lawmakers in Kyiv ignored the advice of the Venice Commission on Tuesday."
-    places = _places(nlp, resolver, body)
-    assert all(p.name != "Dayton" for p in places.values()), places
+    _assert_every_place(nlp, resolver, body, lambda p: p.name != "Dayton")
 
 
 @pytest.mark.model
