@@ -24,6 +24,7 @@ from eventwatch.places import (
     read_knowledge,
 )
 from eventwatch.places import cache as gazetteer_cache
+from eventwatch.places.gazetteer import distance_km
 from eventwatch.places.normalize import name_key, similarity, skeleton, usable_alternate
 from eventwatch.places.ranking import Group, make_groups
 from eventwatch.places.small import SmallPlaces
@@ -1218,3 +1219,58 @@ def test_a_town_run_on_into_its_region_is_read_as_both(
     assert places["Vadodara"].admin1 == places["Gujarat"].admin1
     wine = "Allen hosted a tasting of Turtle Rock wines with a vintner in the Mesa."
     assert "Turtle" not in _places(nlp, resolver, wine)
+
+
+@pytest.mark.model
+def test_a_spelling_of_a_main_name_counts_as_the_main_name(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """GeoNames' main name of the Ukrainian port is "Odesa"; "Odessa" is its skeleton (doubled
+    letters aside), so it is not an alternate name losing to a Texas town whose main name it
+    is."""
+    body = "Activists blocked a road near Odessa on Saturday, police said."
+    assert _kinds(_places(nlp, resolver, body)) == {"Odessa": ("city", "UKR")}
+
+
+@pytest.mark.model
+def test_a_country_written_after_a_town_qualifies_it(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """A town with a district namesake abroad is qualified by the country written after it;
+    two countries in a row are not a town and its country."""
+    body = "Residents rallied in Foca, Bosnia and Herzegovina, against a planned dam."
+    assert _kinds(_places(nlp, resolver, body))["Foca"] == ("city", "BIH")
+    listed = "During the invasion of Kuwait, Egypt sent troops to the Gulf, officials said."
+    assert _kinds(_places(nlp, resolver, listed))["Kuwait"] == ("country", "KWT")
+
+
+@pytest.mark.model
+def test_a_name_written_with_a_settlement_word_is_a_town(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "Kandal village" is a village, not Cambodia's Kandal province; "Tipperary town" is the
+    town, found in the small tier near the county; a name that modifies the word is still
+    the region."""
+    body = "A farmer was hurt when a mine exploded in Kandal village of Pursat province."
+    places = _places(nlp, resolver, body)
+    assert "Kandal" not in places
+    assert places["Pursat"].country == "KHM"
+    town = "Three men were charged after a brawl on Main Street in Tipperary town."
+    assert _kinds(_places(nlp, resolver, town)) == {"Tipperary": ("city", "IRL")}
+    modifier = "Officials in a coastal South Carolina town voted to host the festival."
+    assert _kinds(_places(nlp, resolver, modifier)) == {"South Carolina": ("admin1", "USA")}
+
+
+@pytest.mark.model
+def test_a_town_before_a_qualified_town_is_part_of_it(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "Poblacion, Marawi, Lanao del Sur": a neighbourhood written before its town is not the
+    larger namesake hundreds of kilometres away."""
+    body = "Police raided a house in Barangay Poblacion, Marawi, Lanao del Sur, on Friday."
+    places = _places(nlp, resolver, body)
+    marawi = places["Marawi"]
+    assert marawi.country == "PHL"
+    for place in places.values():
+        assert place.lat is not None and marawi.lat is not None
+        assert distance_km(place.lat, place.lon, marawi.lat, marawi.lon) < 60, place

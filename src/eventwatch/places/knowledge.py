@@ -38,6 +38,7 @@ class PlacesKnowledge(BaseModel):
     subdivision_cues: list[str] = []
     admin_cues: list[str] = []
     city_cues: list[str] = []
+    settlement_cues: list[str] = []
     admin_of_cues: list[str] = []
     feature_cues: list[str] = []
     strong_prepositions: list[str] = []
@@ -89,6 +90,7 @@ class PlacesKnowledge(BaseModel):
     @field_validator(
         "admin_cues",
         "city_cues",
+        "settlement_cues",
         "admin_of_cues",
         "strong_prepositions",
         "weak_prepositions",

@@ -17,6 +17,7 @@ that they are not counted twice.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 from eventwatch.dateline import find_dateline
 from eventwatch.nlp import doc_text
 from eventwatch.places import tokens as tk
-from eventwatch.places.gazetteer import Gazetteer
+from eventwatch.places.gazetteer import DISTRICT_KM, Gazetteer
 from eventwatch.places.normalize import name_key, similarity
 from eventwatch.records import TextField
 
@@ -116,6 +117,7 @@ class MentionFinder:
         self.weak_preps = set(k.weak_prepositions)
         self.admin_cues = set(k.admin_cues)
         self.city_cues = set(k.city_cues)
+        self.settlements = set(k.settlement_cues)
         self.admin_of_cues = set(k.admin_of_cues)
         self.feature_cues = set(k.feature_cues)
         self.directions = set(k.direction_words)
@@ -168,7 +170,7 @@ class MentionFinder:
             for m in mentions:
                 self._add_evidence(doc, m, starts)
             mentions = self._link_containers(doc, mentions)
-            mentions = [m for m in mentions if self._gate_districts(m)]
+            mentions = [m for m in mentions if self._gate_districts(m) and self._settled(doc, m)]
             found.mentions.extend(mentions)
             found.hints.extend(self._demonyms(doc, fld))
             found.hints.extend(self._mission_hints(doc, fld))
@@ -613,13 +615,18 @@ class MentionFinder:
         Candidates outside the qualifier are dropped (those in its country are kept when none
         lies in the region itself: writers and gazetteers disagree on regions); a place with
         none inside it is a place the gazetteer lacks, and is dropped itself. A list ("Kabul,
-        Kandahar and Herat") has no qualifiers."""
+        Kandahar and Herat") has no qualifiers. A smaller town written before a qualified town
+        lies in that town (:meth:`_town_holder`)."""
         text = doc_text(doc)
+        holders: dict[int, Mention] = {}
         for chain in self._chains(text, mentions):
             for i, m in enumerate(chain):
                 q = next((q for q in chain[i + 1 :] if self._qualifies(q, m)), None)
                 if q is not None:
                     m.qualifier, q.qualifies = q, True
+            for m, n in itertools.pairwise(chain):
+                if self._town_holder(m, n, text[m.end : n.start]):
+                    holders[id(m)] = n
         kept: list[Mention] = []
         # last first: a qualifier is narrowed by its own qualifier before it narrows the town
         # ("La Concordia parish, San Cristobal, Tachira state": Venezuela's San Cristobal)
@@ -638,8 +645,30 @@ class MentionFinder:
                 if not inside:
                     continue
                 m.candidates = inside
+            holder = holders.get(id(m))
+            if holder is not None:
+                held = self._held(m, holder)
+                if not held:
+                    continue
+                m.candidates = held
             kept.append(m)
         return kept[::-1]
+
+    def _town_holder(self, m: Mention, n: Mention, gap: str) -> bool:
+        """ "Barangay Poblacion, Marawi, Lanao del Sur": a town written, after a comma only,
+        before a town that has a qualifier of its own, with no qualifier itself and smaller
+        than every sense of that town, is a part of it (a neighbourhood, a village of its
+        municipality). Its candidates far from that town go (``_held``). A list of towns
+        ("Kunduz, Baghlan, Mazar-i-Sharif (Balkh)") names larger towns or regions."""
+        if m.qualifier is not None or n.qualifier is None or gap.strip() != ",":
+            return False
+        if m.source in ("dateline", SMALL_SOURCE) or not m.candidates or not n.candidates:
+            return False
+        entries = self.gaz.entries
+        if any(entries[i].feature != "city" for i in (*m.candidates, *n.candidates)):
+            return False
+        smallest = min(entries[i].population for i in n.candidates)
+        return all(entries[i].population < smallest for i in m.candidates)
 
     def _gate_districts(self, m: Mention) -> bool:
         """Districts (second-level regions) are candidates only of a name written as one: with
@@ -661,6 +690,33 @@ class MentionFinder:
             m.candidates = others
             return True
         return m.strong or m.qualifier is not None  # "Aral Moreira, Mato Grosso do Sul"
+
+    def _settled(self, doc: Doc, m: Mention) -> bool:
+        """A name written with a settlement word ("in Kandal village", "in Tipperary town")
+        names a town: its region and country candidates go; with no town left, the small
+        places of its name inside those regions stand in, and with none it is a place the
+        gazetteer lacks. Not a name that modifies the noun ("a coastal South Carolina town",
+        "the Sindh town of Larkana", "Cedar County town baseball"). False when the mention is
+        left with no candidate."""
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or span.end >= len(doc) or m.source == "dateline":
+            return True
+        cue = doc[span.end]
+        if cue.text not in self.settlements or cue.dep_ == "compound":
+            return True
+        if span.end + 1 < len(doc) and doc[span.end + 1].lower_ == "of":
+            return True
+        if span.start > 0 and doc[span.start - 1].pos_ in ("DET", "ADJ", "PRON"):
+            return True
+        entries = self.gaz.entries
+        towns = tuple(i for i in m.candidates if entries[i].feature == "city")
+        if not towns:
+            areas = tuple(i for i in m.candidates if entries[i].feature != "city")
+            towns = self.gaz.qualified(m.key, areas) or self.gaz.small_near(
+                m.key, (i for i in areas if entries[i].feature != "country"), DISTRICT_KM
+            )
+        m.candidates = towns
+        return bool(towns)
 
     def _bare_district(self, m: Mention, i: int) -> bool:
         """A district written with no unit word is still a candidate when the name is its own
@@ -918,8 +974,9 @@ class MentionFinder:
         """Whether ``q`` can qualify ``m``: a region or a country qualifies a town; a name
         that may also be a region or a country is qualified only when one of its candidates
         lies inside ``q`` ("Indiana, Ill." are two states), or when it may be a town and its
-        regions and countries all lie in other countries than the region ``q`` names
-        ("Valparaiso, Zacatecas" is a Mexican town, not the Chilean region). A district
+        regions and countries all lie in other countries than the region or country
+        ``q`` names ("Valparaiso, Zacatecas" is a Mexican town, not the Chilean region; "Foca,
+        Bosnia and Herzegovina" is Bosnia's Foca, not the Turkish district). A district
         qualifies only a name with a candidate inside it ("Dori, Seno")."""
         entries = self.gaz.entries
         if not any(entries[i].feature in _REGIONS for i in q.candidates):
@@ -934,8 +991,10 @@ class MentionFinder:
             for i in m.candidates
         ):
             return True
-        regions = [entries[i] for i in q.candidates if entries[i].feature == "admin1"]
         areas = [entries[i] for i in m.candidates if entries[i].feature in _REGIONS]
+        # two countries in a row are a list ("the invasion of Kuwait, Egypt was ...")
+        named = ("admin1",) if any(e.feature == "country" for e in areas) else _REGIONS
+        regions = [entries[i] for i in q.candidates if entries[i].feature in named]
         return (
             bool(regions)
             and len(areas) < len(m.candidates)

@@ -43,6 +43,7 @@ def name_key(text: str) -> str:
     return key
 
 
+@lru_cache(maxsize=65_536)
 def skeleton(key: str) -> str:
     """A looser key derived from :func:`name_key`'s output."""
     words = key.split()

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from eventwatch.places.gazetteer import Entry, Gazetteer
 from eventwatch.places.mentions import CountryHint, Mention
-from eventwatch.places.normalize import similarity
+from eventwatch.places.normalize import similarity, skeleton
 
 FEATURE_WEIGHT = {"country": 1.0, "admin1": 0.8, "admin2": 0.7, "city": 0.6, "continent": 0.0}
 
@@ -43,7 +43,8 @@ class Weights:
     admin2_ceiling: float = 5.5
     continent_prior: float = 8.5
     seat_prior: float = 3.7  # GeoNames admin seats listed without a population
-    primary_name: float = 1.5  # the name as written is the entry's main name
+    primary_name: float = 1.5  # the name as written is the entry's main name, or a spelling
+    # of it (``_spelling``: "Odessa" is Odesa's)
     prominence: float = 0.5  # per log10 of the number of names GeoNames knows a place by
     foreign_alias: float = 1.5  # the name is an alternate name unlike the main one ("Salisbury"
     # for Harare): a translation or a historical name, rarely what news means
@@ -224,7 +225,7 @@ class Ranker:
         w, entry = self.w, self.gaz.entries[index]
         score = self._prior(entry) + w.prominence * math.log10(1 + entry.names)
         primary = self.gaz.primary_keys[index]
-        if primary == group.key:
+        if primary == group.key or _spelling(primary, group.key):
             score += w.primary_name + (w.capital if entry.capital else 0.0)
         elif entry.feature == "city" and similarity(group.key, primary) < w.alias_similarity:
             score -= w.foreign_alias
@@ -284,3 +285,9 @@ class Ranker:
             if region.feature == "admin1" or e.admin2 == region.admin2:
                 return True
         return False
+
+
+def _spelling(primary: str, key: str) -> bool:
+    """The same words spelt apart only in doubled letters or a final "h" ("odessa" / "odesa");
+    a dropped article makes another name ("beni" is not "el beni")."""
+    return primary.count(" ") == key.count(" ") and skeleton(primary) == skeleton(key)
