@@ -1031,6 +1031,42 @@ def test_an_event_is_placed_where_it_happened_not_whose(code: Coder) -> None:
 
 
 @pytest.mark.model
+def test_talks_during_a_visit_happen_where_the_visit_went(code: Coder) -> None:
+    """ "The ambassador in Iraq held talks ... during a visit to Beirut": the talks were in
+    Beirut; the place in the subject's title says where the ambassador serves."""
+    article = code(
+        "The British ambassador in Iraq held talks with Lebanese officials during a visit to "
+        "Beirut on Tuesday."
+    )
+    talks = next(e for e in article.events if e.event_type == "CONSULT")
+    assert talks.place is not None and talks.place.country == "LBN"
+
+
+@pytest.mark.model
+def test_an_organisations_home_is_not_where_its_report_happened(code: Coder) -> None:
+    """ "a London-based group" says where the group sits: the strike it reports is placed,
+    and its unnamed government forces and victims situated, in the country the story is
+    about."""
+    article = code(
+        "The Yemeni Monitor for Human Rights, a London-based group that tracks the conflict, "
+        "said five civilians were killed in a drone strike by government forces."
+    )
+    assert article.focus is not None and article.focus.country == "YEM"
+    killed = assert_coded(article, Want("ASSAULT", recipient_country="YEM"))
+    assert killed.place is not None and killed.place.country == "YEM"
+
+
+@pytest.mark.model
+def test_the_subject_of_a_passive_control_verb_does_what_it_is_due_to_do(code: Coder) -> None:
+    """ "X is scheduled to attend a summit", "X were forced to withdraw": X attends, X
+    withdraws."""
+    summit = code("The Kenyan president is scheduled to attend a regional summit next week.")
+    assert_coded(summit, Want("CONSULT", actor="KENGOV", modality="planned"))
+    withdraw = code("Al-Shabaab fighters were forced to withdraw from the town on Sunday.")
+    assert_coded(withdraw, Want("RETREAT", actor_country=ANY, actor="SOMREBSHB"))
+
+
+@pytest.mark.model
 def test_a_place_named_with_its_unit_word_is_not_a_party_to_a_clash(code: Coder) -> None:
     """ "in X Township, Y District, Z State, police and rebels clashed": the parse may join the
     places to the subjects; a name headed by a unit word is a place, and no party clashes with

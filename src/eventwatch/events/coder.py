@@ -66,6 +66,7 @@ PLACE_PREPS = {
     "in", "at", "near", "into", "outside", "across", "around", "inside", "throughout", "on",
     "from", "to", "toward", "towards", "over", "along", "through", "within", "off", "between",
 }  # fmt: skip
+BASED_WORDS = {"based", "headquartered"}  # "a UK-based group": its home, not the event's place
 KIND_PRIORITY = {"group": 0, "igo": 1, "person": 2, "institution": 3, "country": 4, "sector": 5}
 # named entities that stand for an actor not in the dictionary (kind "other")
 UNKNOWN_ACTOR_ENTS = ("ORG", "NORP", "PERSON", "GPE")
@@ -796,7 +797,7 @@ class EventCoder:
     ) -> tuple[Place | None, float]:
         for head in dict.fromkeys([trig.token, trig.clause]):
             for c in head.children:
-                if c.dep_ == "prep" and c.lower_ in PLACE_PREPS:
+                if c.dep_ == "prep" and (c.lower_ in PLACE_PREPS or self._on_a_trip(c)):
                     place = mentions.place_in(c.subtree)
                     if place is not None:
                         return place, place.confidence * 0.95
@@ -814,10 +815,14 @@ class EventCoder:
             if t.i in mentions.places and not mentions.inside_actor(t, mentions.places[t.i])
         ]
         # where the sentence says where ("..., in Nahri Saraj district, Helmand") comes first;
-        # then names that are neither a demonym ("Israeli shelling") nor a country qualifying
-        # a noun ("by a US drone strike"): those say whose, not where
+        # then names that are neither a demonym ("Israeli shelling"), a country qualifying a
+        # noun ("by a US drone strike") nor a home ("a UK-based group"): those say whose, not
+        # where
+        homes = {id(p) for t, p in named if _based(t)}
         in_sentence = _innermost([p for t, p in named if _located(t)]) or [
-            p for t, p in named if not _demonym(t, p) and not _qualifies_a_noun(t)
+            p
+            for t, p in named
+            if not _demonym(t, p) and not _qualifies_a_noun(t) and id(p) not in homes
         ]
         if in_sentence:
             nearest = min(
@@ -827,6 +832,13 @@ class EventCoder:
         if article.focus is not None:
             return article.focus, article.focus.confidence * 0.4
         return None, 0.0
+
+    def _on_a_trip(self, prep: Token) -> bool:
+        """ "during a visit to Beirut", "amid a tour of Mali": the journey's destination is
+        where the clause happened."""
+        return prep.lower_ in ("during", "amid") and any(
+            c.dep_ == "pobj" and c.lemma_.lower() in self.lex.trip_nouns for c in prep.children
+        )
 
     def _historical(self, date: EventDate, published: datetime | None) -> bool:
         if date.source != "text" or date.value is None or published is None:
@@ -1026,6 +1038,13 @@ def _qualifies_a_noun(tok: Token) -> bool:
     """ "a US drone strike", "Pakistan military personnel": a name modifying a common noun
     says whose, not where."""
     return tok.dep_ in ("compound", "nmod", "amod") and tok.head.pos_ == "NOUN"
+
+
+def _based(tok: Token) -> bool:
+    """ "a UK-based group", "a New York based charity": the home of an organisation, not
+    where the event happened."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.head.lower_ in BASED_WORDS or (nxt is not None and nxt.lower_ in BASED_WORDS)
 
 
 @cache

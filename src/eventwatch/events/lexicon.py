@@ -162,6 +162,7 @@ class LexiconFile(_Model):
     victim_nouns: list[str] = []
     natural_causes: list[str] = []
     carrier_nouns: list[str] = []
+    trip_nouns: list[str] = []
     quantity_nouns: list[str] = []
     responsibility_nouns: list[str] = []
     responsibility_verbs: list[str] = []
@@ -211,6 +212,7 @@ class Lexicon:
         self.victim_nouns: set[str] = set()
         self.natural_causes: set[str] = set()
         self.carrier_nouns: set[str] = set()
+        self.trip_nouns: set[str] = set()
         self.quantity_nouns: set[str] = set()
         self.responsibility_nouns: set[str] = set()
         self.responsibility_verbs: set[str] = set()
@@ -248,6 +250,7 @@ class Lexicon:
         self.victim_nouns.update(w.lower() for w in lex.victim_nouns)
         self.natural_causes.update(w.lower() for w in lex.natural_causes)
         self.carrier_nouns.update(lex.carrier_nouns)
+        self.trip_nouns.update(lex.trip_nouns)
         self.quantity_nouns.update(lex.quantity_nouns)
         self.responsibility_nouns.update(lex.responsibility_nouns)
         self.responsibility_verbs.update(lex.responsibility_verbs)

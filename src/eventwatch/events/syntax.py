@@ -102,13 +102,16 @@ def subjects(
     "X offered to send troops" -> X for "send"; "X urged Y to withdraw" and "X called on Y to
     withdraw" -> Y for "withdraw"; "X accused Y of shelling" -> Y for "shelling" (``prep_control``
     verbs); "X attacked A and killed B" -> X for "killed"; "militants who attacked" -> militants;
-    "X is due to visit" -> X; "X has no plans to send" -> X.
+    "X is due to visit" -> X; "X is scheduled to attend" -> X; "X has no plans to send" -> X.
     """
     seen: set[int] = set()
     current: Token = verb
+    raised = False  # reached through an infinitive: "X is scheduled to attend" -> X attends
     while current.i not in seen:
         seen.add(current.i)
         subj = child(current, "nsubj", "csubj")
+        if subj is None and raised:
+            subj = child(current, "nsubjpass")
         if subj is not None:
             if subj.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
                 return [current.head]
@@ -116,7 +119,8 @@ def subjects(
         if current.dep_ == "relcl" or (current.dep_ == "acl" and current.tag_ == "VBG"):
             return [current.head]
         head = current.head
-        if current.dep_ == "xcomp":
+        raised = current.dep_ == "xcomp"
+        if raised:
             controller = _controller(head, object_control)
             if controller is not None:
                 return [controller]

@@ -6,6 +6,7 @@ article; ``resolve`` costs a few dictionary look-ups per proper noun.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -46,6 +47,9 @@ TITLE_WEIGHT = 2.0  # focus weight of a title mention
 HINT_WEIGHT = 0.5  # focus weight of a demonym
 DATELINE_WEIGHT = 1.0  # focus weight the dateline adds to its place's mention
 QUALIFIER_FOCUS = 0.5  # focus weight of a mention that qualifies another ("Michoacan")
+HOME_WEIGHT = 0.25  # focus weight of an organisation's home ("a UK-based group"): half a
+# demonym's, for it says where the group sits, not what the story is about
+_BASED = re.compile(r"\s?-?\s?(?:based|headquartered)\b", re.IGNORECASE)
 
 
 class PlaceResolver:
@@ -344,6 +348,10 @@ class PlaceResolver:
                 continue
             if (p.span.field, p.span.start) in demonyms:
                 continue  # counted below as a hint
+            text = article.title if p.span.field == "title" else article.text
+            if _BASED.match(text or "", p.span.end):
+                by_country[p.country or ""] += HOME_WEIGHT  # "a UK-based group": whose home
+                continue
             weight = p.confidence * _position_weight(p.span, length)
             if (p.span.field, p.span.start) in qualifiers:
                 weight *= QUALIFIER_FOCUS  # "Zamora, Michoacan": the town is the more precise
