@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.language import Language
+from spacy.tokens import Span as SpacySpan
 
 from eventwatch.config import PlaceSettings
 from eventwatch.errors import DataFileError
@@ -481,6 +482,22 @@ def test_small_places_in_the_country_a_mission_serves(
     assert focus is not None and focus.country == "UKR"
     bare = "Monitors recorded 12 explosions near Krasnohorivka on Friday."
     assert "Krasnohorivka" not in _places(nlp, resolver, bare)
+
+
+@pytest.mark.model
+def test_a_village_near_which_things_happen_whatever_its_entity_label(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """After "near", a name the model tagged ORG is still looked up in the small tier (an
+    organisation is "in" things, not "near" them); after "in" it is not. A name that goes
+    on after a hyphen is not its first part."""
+    finder = resolver.finder
+    doc = nlp("Monitors counted explosions near Opytne and shots in Opytne on Friday.")
+    doc.ents = [SpacySpan(doc, t.i, t.i + 1, label="ORG") for t in doc if t.text == "Opytne"]
+    [found] = finder._unplaced(doc, set())
+    assert (found.key, doc.text[found.start - 5 : found.start]) == ("opytne", "near ")
+    doc = nlp("Monitors counted explosions near Kalynove-Borshchuvate on Friday.")
+    assert finder._unplaced(doc, set()) == []
 
 
 @pytest.mark.model

@@ -47,6 +47,7 @@ QUALIFIER_NEAR_KM = 250.0  # a town "in" a region it is not in by GeoNames, but 
 QUALIFIER_GAP_WORDS = 3  # at most this many unknown names between a place and its qualifier
 SMALL_SOURCE = "qualified"  # a small-tier place, found only before its qualifier
 CONTAINER_LINKS = {"of", "in", "near"}  # "Palanpur area of Surat city"
+NEAR_PREPS = {"near", "outside", "around"}  # prepositions of places alone
 CONTAINER_KM = 50.0  # a place "of" or "near" a town lies this close to it
 _REGIONS = ("admin1", "country")
 _AREA_FEATURES = ("admin1", "admin2", "country")  # what a town can lie in
@@ -1177,7 +1178,8 @@ class MentionFinder:
     def _unplaced(self, doc: Doc, taken: set[int]) -> list[Mention]:
         """ "near Vodyane", "in Koschi", "the village of Telman": a capitalised name that a
         strong locative preposition (or "village of") governs, that no mention covers and that
-        only the small tier knows. It gets candidates only where the article's country is
+        only the small tier knows (after "near", "outside" or "around", even one the NER model
+        tagged ORG or PERSON: "near Opytne"). It gets candidates only where the article's country is
         clear (:meth:`PlaceResolver.resolve`): a small namesake anywhere else is a guess."""
         small = self.gaz.small
         assert small is not None
@@ -1186,11 +1188,20 @@ class MentionFinder:
             tok = doc[i]
             if tok.idx in taken or not tk.small_name_token(tok):
                 continue
-            if tok.ent_type_ not in ("", "GPE", "LOC", "FAC") or not self._locative_before(doc, i):
+            if not self._locative_before(doc, i):
+                continue
+            # an organisation or a person is "in" things ("in Congress") but not "near" them:
+            # after "near" a name the model tagged ORG or PERSON may still be a village
+            near = doc[i - 1].lower_ in NEAR_PREPS
+            if tok.ent_type_ not in ("", "GPE", "LOC", "FAC") and not (
+                near and tok.ent_type_ in ("ORG", "PERSON")
+            ):
                 continue
             for size in range(min(3, len(doc) - i), 0, -1):
                 span = doc[i : i + size]
                 if not tk.name_like(span) or any(t.idx in taken for t in span):
+                    continue
+                if _hyphen_after(span):  # "Kalynove-Borshchuvate" is not Kalynove
                     continue
                 key = name_key(span.text)
                 if not key or key in self._not_names or key.split()[0] in self.directions:
@@ -1271,3 +1282,14 @@ def _run_start(doc: Doc, end: int, owner: dict[int, Mention]) -> int:
     while start < end and not tk.small_name_token(doc[start]):
         start += 1
     return start
+
+
+def _hyphen_after(span: Span) -> bool:
+    """Whether the name goes on after a hyphen written close ("Orikhove-Donetske")."""
+    doc, end = span.doc, span.end
+    return (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+    )
