@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from eventwatch.config import load_settings
+from eventwatch.events.coder import _located
 from eventwatch.events.lexicon import load_ontology
 from eventwatch.ingest.articles import finalize, new_article
 from eventwatch.pipeline import Pipeline
@@ -1028,6 +1031,18 @@ def test_an_event_is_placed_where_it_happened_not_whose(code: Coder) -> None:
     )
     places = {e.place.name for e in article.events if e.place is not None}
     assert places and "Mexico" not in places
+
+
+def test_a_preposition_the_parser_left_without_object_still_locates_the_name() -> None:
+    """ "In Recife, Pernambuco, drivers rallied": when the parser hangs the names on the
+    subject and leaves "In" without an object, the preposition right before them still says
+    where; a name after no preposition is not located."""
+    words = ["In", "Recife", ",", "Pernambuco", ",", "drivers", "rallied", "with", "Lula"]
+    heads = [6, 5, 1, 1, 3, 6, 6, 6, 7]
+    deps = ["prep", "nmod", "punct", "conj", "punct", "nsubj", "ROOT", "prep", "pobj"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps)
+    assert _located(doc[1]) and _located(doc[3])
+    assert not _located(doc[5]) and not _located(doc[8])  # "with" is not locative
 
 
 @pytest.mark.model

@@ -995,13 +995,24 @@ def _purpose_objects(head: Token) -> list[Token]:
 
 def _located(tok: Token) -> bool:
     """Whether a locative preposition governs ``tok``, also through the names of a chain or a
-    list ("in Nahri Saraj district, Helmand", "near Tripoli and Derna")."""
+    list ("in Nahri Saraj district, Helmand", "near Tripoli and Derna"), or stands right before
+    it with no object of its own (a misparse)."""
     seen = 0
     while tok.dep_ in ("conj", "appos", "compound", "npadvmod") and tok.head is not tok:
         tok, seen = tok.head, seen + 1
         if seen > 4:
             return False
-    return tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS
+    if tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS:
+        return True
+    # "in Salvador, Bahia, workers did ...": the parser left "in" without its object and hung
+    # the name on the subject; the preposition written right before it still governs it
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    return (
+        prev is not None
+        and prev.lower_ in PLACE_PREPS
+        and prev.dep_ == "prep"
+        and not any(c.dep_ == "pobj" for c in prev.children)
+    )
 
 
 def _demonym(tok: Token, place: Place) -> bool:
