@@ -143,6 +143,7 @@ class MentionFinder:
         self._not_names = self.gaz.common_words | self.generic_nouns | self.date_words
         self._landmarks = {name_key(name) for name in k.landmarks}  # "White House": Washington
         self._posts = {tuple(post.split()) for post in k.diplomatic_posts}
+        self._post_starts = {post[0] for post in self._posts}
 
     # ------------------------------------------------------------------ entry point
     def find(self, docs: Sequence[tuple[TextField, Doc]]) -> Found:
@@ -271,6 +272,8 @@ class MentionFinder:
 
     def _post_at(self, doc: Doc, i: int) -> bool:
         """Whether a diplomatic post's word ("embassy", "high commission") starts at token i."""
+        if i >= len(doc) or doc[i].lower_ not in self._post_starts:
+            return False
         return any(tuple(t.lower_ for t in doc[i : i + len(post)]) == post for post in self._posts)
 
     def _region_named(self, span: Span, fld: TextField) -> Mention | None:

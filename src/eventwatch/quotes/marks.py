@@ -21,6 +21,12 @@ from typing import Literal
 OPENERS = {"“": "double", "„": "double", "«": "double", "‘": "single"}
 CLOSERS = {"”": "double", "»": "double", "’": "single"}
 _STRAIGHT_OPEN_AFTER = set(" \t\n([{—–-:/") | {""}
+# every double quotation mark: the scan jumps from one to the next
+_DOUBLE_MARKS = re.compile(
+    "["
+    + re.escape('"' + "".join(c for c, k in (*OPENERS.items(), *CLOSERS.items()) if k == "double"))
+    + "]"
+)
 # a single quotation: opens before a letter (not inside a word), closes after a word or
 # sentence punctuation (not before one)
 _SINGLE = re.compile(
@@ -76,8 +82,8 @@ def _role(text: str, i: int) -> Literal["open", "close", "either"]:
 
 def _doubles(text: str, start: int, end: int) -> Iterator[Quotation]:
     open_at: int | None = None
-    for i in range(start, end):
-        ch = text[i]
+    for match in _DOUBLE_MARKS.finditer(text, start, end):
+        i, ch = match.start(), match.group()
         if ch == '"':
             role = _role(text, i)
             if open_at is None:
