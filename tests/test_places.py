@@ -1291,3 +1291,15 @@ def test_a_town_before_a_qualified_town_is_part_of_it(
     for place in places.values():
         assert place.lat is not None and marawi.lat is not None
         assert distance_km(place.lat, place.lon, marawi.lat, marawi.lon) < 60, place
+
+
+@pytest.mark.model
+def test_a_name_qualified_by_itself_is_the_region_that_holds_its_town(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "Colon (Colon)": a town written with its region of the same name. Honduras' Colon
+    department is no town's region here (it only qualifies itself); Panama's Colon province
+    holds the city of Colon."""
+    body = "Dockworkers marched through Colon (Colon) on Friday to demand their wages."
+    places = _resolve(nlp, resolver, body)[0]
+    assert places and {p.country for p in places} == {"PAN"}

@@ -240,7 +240,9 @@ class Ranker:
         holds = (
             bool(group.qualified)
             and entry.feature in ("admin1", "admin2", "country")
-            and any(self.gaz.within(c, (index,)) for cs in group.qualified for c in cs)
+            and any(
+                c != index and self.gaz.within(c, (index,)) for cs in group.qualified for c in cs
+            )
         )
         if holds:
             score += w.qualified_inside
