@@ -1303,3 +1303,13 @@ def test_a_name_qualified_by_itself_is_the_region_that_holds_its_town(
     body = "Dockworkers marched through Colon (Colon) on Friday to demand their wages."
     places = _resolve(nlp, resolver, body)[0]
     assert places and {p.country for p in places} == {"PAN"}
+
+
+@pytest.mark.model
+def test_a_place_of_an_unknown_district_lies_in_the_region_written_after_it(
+    nlp: Language, resolver: PlaceResolver
+) -> None:
+    """ "X area of Y district, Z": the gazetteer lacks Y, but Z holds both, so X is not a
+    large namesake in another country."""
+    body = "Police found two bodies in Karachi area of Dand district, Helmand, on Sunday."
+    _assert_every_place(nlp, resolver, body, lambda p: p.country == "AFG")

@@ -771,9 +771,32 @@ class MentionFinder:
             return None
         k = j + 2 if doc[j + 1].lower_ == "the" else j + 1
         holder = by_start.get(doc[k].idx) if k < len(doc) else None
+        if holder is None and k < len(doc):
+            holder = self._region_after_unknown(doc, k, by_start)
         if holder is None or holder.source == "demonym":
             return None
         return holder if holder.strong or holder.evidence >= 1.0 else None
+
+    def _region_after_unknown(
+        self, doc: Doc, k: int, by_start: dict[int, Mention]
+    ) -> Mention | None:
+        """ "Islamabad area of Alishing district, Laghman": the holder is a place the gazetteer
+        lacks, named with its unit word; the region or country written after it, past a comma
+        or a bracket, holds both."""
+        i = k
+        while (
+            i < len(doc) and i - k < 3 and doc[i].text[:1].isupper() and doc[i].idx not in by_start
+        ):
+            i += 1
+        if i == k or i >= len(doc) or doc[i].lower_ not in self.name_cues:
+            return None
+        i += 1
+        if i + 1 >= len(doc) or doc[i].text not in (",", "("):
+            return None
+        region = by_start.get(doc[i + 1].idx)
+        if region is None or not self._areas(region):
+            return None
+        return region
 
     def _held(self, m: Mention, holder: Mention) -> tuple[int, ...]:
         """``m``'s candidates inside ``holder``'s regions or near its towns, else small places
