@@ -66,7 +66,6 @@ PLACE_PREPS = {
     "in", "at", "near", "into", "outside", "across", "around", "inside", "throughout", "on",
     "from", "to", "toward", "towards", "over", "along", "through", "within", "off", "between",
 }  # fmt: skip
-BASED_WORDS = {"based", "headquartered"}  # "a UK-based group": its home, not the event's place
 KIND_PRIORITY = {"group": 0, "igo": 1, "person": 2, "institution": 3, "country": 4, "sector": 5}
 # named entities that stand for an actor not in the dictionary (kind "other")
 UNKNOWN_ACTOR_ENTS = ("ORG", "NORP", "PERSON", "GPE")
@@ -1053,9 +1052,15 @@ def _qualifies_a_noun(tok: Token) -> bool:
 
 def _based(tok: Token) -> bool:
     """ "a UK-based group", "a New York based charity": the home of an organisation, not
-    where the event happened."""
+    where the event happened (``home_words`` in ``data/places.yaml``)."""
+    homes = _home_words()
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    return tok.head.lower_ in BASED_WORDS or (nxt is not None and nxt.lower_ in BASED_WORDS)
+    return tok.head.lower_ in homes or (nxt is not None and nxt.lower_ in homes)
+
+
+@cache
+def _home_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in packaged_knowledge().home_words)
 
 
 @cache

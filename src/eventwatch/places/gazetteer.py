@@ -200,23 +200,19 @@ class Gazetteer:
             inside = [r for r in inside if self._near_row(r, districts)]
         return tuple(self._materialise(r) for r in inside)
 
-    def small_near(self, key: str, regions: Iterable[int], km: float) -> tuple[int, ...]:
+    def small_near(self, key: str, regions: Iterable[int]) -> tuple[int, ...]:
         """Small-tier places named ``key`` in the country of one of ``regions`` and within
-        ``km`` of its point (regions whose codes the small tier does not share)."""
+        ``DISTRICT_KM`` of its point (regions whose codes the small tier does not share)."""
         small = self.small
         if small is None:
             return ()
         areas = [self.entries[i] for i in regions]
         areas = [a for a in areas if a.lat is not None and a.lon is not None]
-        out = []
-        for row in small.rows(key):
-            r = small.row(row)
-            if any(
-                r.country == a.country and distance_km(r.lat, r.lon, a.lat, a.lon) <= km  # type: ignore[arg-type]
-                for a in areas
-            ):
-                out.append(self._materialise(row))
-        return tuple(out)
+        return tuple(
+            self._materialise(row)
+            for row in small.rows(key)
+            if self._near_row(row, [a for a in areas if a.country == small.row(row).country])
+        )
 
     def _near_row(self, row: int, districts: list[Entry]) -> bool:
         assert self.small is not None

@@ -46,6 +46,7 @@ class PlacesKnowledge(BaseModel):
     direction_words: list[str] = []
     place_parts: list[str] = []
     building_nouns: list[str] = []
+    home_words: list[str] = []
     mission_hosts: dict[str, list[str]] = {}
     diplomatic_posts: list[str] = []
     # country-code top-level domains sold as generic names ("news.tv", "radio.fm"): no outlet
@@ -97,6 +98,7 @@ class PlacesKnowledge(BaseModel):
         "direction_words",
         "place_parts",
         "building_nouns",
+        "home_words",
         "generic_nouns",
         "subdivision_cues",
         "diplomatic_posts",

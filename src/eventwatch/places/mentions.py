@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 from eventwatch.dateline import find_dateline
 from eventwatch.nlp import doc_text
 from eventwatch.places import tokens as tk
-from eventwatch.places.gazetteer import DISTRICT_KM, Gazetteer
+from eventwatch.places.gazetteer import Gazetteer
 from eventwatch.places.normalize import name_key, similarity
 from eventwatch.records import TextField
 
@@ -717,7 +717,7 @@ class MentionFinder:
         if not towns:
             areas = tuple(i for i in m.candidates if entries[i].feature != "city")
             towns = self.gaz.qualified(m.key, areas) or self.gaz.small_near(
-                m.key, (i for i in areas if entries[i].feature != "country"), DISTRICT_KM
+                m.key, (i for i in areas if entries[i].feature != "country")
             )
         m.candidates = towns
         return bool(towns)

@@ -49,7 +49,6 @@ DATELINE_WEIGHT = 1.0  # focus weight the dateline adds to its place's mention
 QUALIFIER_FOCUS = 0.5  # focus weight of a mention that qualifies another ("Michoacan")
 HOME_WEIGHT = 0.25  # focus weight of an organisation's home ("a UK-based group"): half a
 # demonym's, for it says where the group sits, not what the story is about
-_BASED = re.compile(r"\s?-?\s?(?:based|headquartered)\b", re.IGNORECASE)
 
 
 class PlaceResolver:
@@ -74,6 +73,8 @@ class PlaceResolver:
         k = gazetteer.knowledge
         self._generic_tlds = set(k.generic_tlds)
         self._tld_countries = {tld.lower(): code for tld, code in k.tld_countries.items()}
+        homes = "|".join(re.escape(w) for w in k.home_words) or "(?!)"
+        self._home = re.compile(rf"\s?-?\s?(?:{homes})\b", re.IGNORECASE)  # "UK-based"
 
     @classmethod
     def from_settings(
@@ -349,7 +350,7 @@ class PlaceResolver:
             if (p.span.field, p.span.start) in demonyms:
                 continue  # counted below as a hint
             text = article.title if p.span.field == "title" else article.text
-            if _BASED.match(text or "", p.span.end):
+            if self._home.match(text or "", p.span.end):
                 by_country[p.country or ""] += HOME_WEIGHT  # "a UK-based group": whose home
                 continue
             weight = p.confidence * _position_weight(p.span, length)
